@@ -1,0 +1,1 @@
+"""Headless course model: lessons as data, the learner's workspace, saved progress."""

@@ -1,0 +1,103 @@
+"""Provides the frozen dataclasses that describe a course: lessons, exercises, training runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One stub function (or class) the learner writes, graded by a check in the lesson's checks.py."""
+
+    id: str
+    """Globally unique, `<lesson>.<name>`, e.g. `micrograd.value`."""
+    lesson: str
+    name: str
+    title: str
+    file: str
+    """Path inside the workspace, e.g. `exercises/micrograd/value.py`."""
+    functions: tuple[str, ...]
+    """Names the learner must define in the file."""
+    hints: tuple[str, ...]
+    """Tiered hints, gentlest first."""
+    check: str
+    """Name of the function in the lesson's checks.py that builds the cases."""
+    summary: str = ""
+    manual_backprop: bool = False
+    """Any use of autograd while the learner's function runs is a fail."""
+    timeout_s: float = 10.0
+    memory_mb: int = 2048
+    challenge: bool = False
+    """A challenge exercise from the video's description, after the core ones."""
+
+    @property
+    def solution_file(self) -> str:
+        return f"solutions/{Path(self.file).name}"
+
+
+@dataclass(frozen=True)
+class TrainRun:
+    """A training run a lesson offers, as plain data; its code is `entry` in the lesson's model.py."""
+
+    name: str
+    title: str
+    entry: str
+    """Function in model.py: `entry(config, impl) -> Iterator[dict]` yielding metrics."""
+    steps: int
+    uses: tuple[str, ...] = ()
+    """Exercise ids whose learner code the run uses once they pass."""
+    description: str = ""
+    data: tuple[str, ...] = ()
+    """Data sets the run needs, by name (`names`, `shakespeare`)."""
+    options: dict = field(default_factory=dict)
+    """Extra defaults the entry reads (learning rate, sizes)."""
+    lecture: dict = field(default_factory=dict)
+    """The lecture's figures for this run, by metric name, for comparison."""
+    panels: tuple[str, ...] = ()
+    """Extra views the app shows beside the loss plot (e.g. `boundary`, `samples`)."""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    number: int
+    title: str
+    summary: str
+    video: str
+    path: Path
+    """The lesson's folder; text, checks, solutions and model code live there."""
+    exercises: tuple[Exercise, ...] = ()
+    runs: tuple[TrainRun, ...] = ()
+    ready: bool = True
+    """False for a lesson whose content is not written yet: listed, never crashes."""
+
+    @property
+    def text_path(self) -> Path:
+        return self.path / "lesson.md"
+
+    def exercise(self, name: str) -> Exercise | None:
+        return next((e for e in self.exercises if e.name == name), None)
+
+    def run(self, name: str | None) -> TrainRun | None:
+        if not self.runs:
+            return None
+        if name is None:
+            return self.runs[0]
+        return next((r for r in self.runs if r.name == name), None)
+
+
+@dataclass(frozen=True)
+class Course:
+    lessons: tuple[Lesson, ...]
+    root: Path
+
+    def lesson(self, lesson_id: str) -> Lesson | None:
+        return next((l for l in self.lessons if l.id == lesson_id), None)
+
+    @property
+    def exercises(self) -> tuple[Exercise, ...]:
+        return tuple(e for l in self.lessons for e in l.exercises)
+
+    def exercise(self, exercise_id: str) -> Exercise | None:
+        return next((e for e in self.exercises if e.id == exercise_id), None)

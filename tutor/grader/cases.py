@@ -1,0 +1,67 @@
+"""Provides `Case`, the unit a lesson's checks.py builds: inputs, a probe, the expected outputs.
+
+A checks.py function `check(seed: int) -> list[Case]` describes one exercise. Each case has
+- `probe(learner, **args)`: runs in the sandboxed child, calls the learner's code on `args`, and
+  returns a dict of plain outputs (numbers, strings, lists, numpy arrays or torch tensors);
+- `expect()`: runs in the grader after the child was forked (so learner code never sees it) and
+  returns the expected outputs under the same keys;
+- `mistakes()`: optional, the outputs that well-known mistakes would give, each with a sentence
+  that names the mistake; the grader says it when the learner's numbers match one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+Outputs = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """|got - expected| <= atol + rtol * |expected|, elementwise."""
+
+    rtol: float
+    atol: float
+
+    def __str__(self) -> str:
+        return f"rtol {self.rtol:g}, atol {self.atol:g}"
+
+
+# Learner results are compared with a float64 reference; float32 inputs get float32's room.
+TOLERANCES = {
+    "float64": Tolerance(rtol=1e-7, atol=1e-9),
+    "float32": Tolerance(rtol=1e-4, atol=1e-5),
+}
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """What a well-known mistake would output, and how to say it."""
+
+    message: str
+    outputs: Outputs
+
+
+@dataclass
+class Case:
+    name: str
+    """Shown to the learner: what is tried, e.g. "logits (32, 27) float32, large values"."""
+    probe: Callable[..., Outputs]
+    args: dict[str, Any]
+    expect: Callable[[], Outputs]
+    mistakes: Callable[[], list[Mistake]] | None = None
+    dtype: str = "float64"
+    """Selects the tolerance and the dtype the learner's arrays must come back in."""
+    tol: Tolerance | None = None
+    """Overrides the dtype's tolerance."""
+    check_dtype: bool = True
+    """Arrays must come back in `dtype` (the pinned contract: results in the inputs' dtype)."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """Friendlier names for output keys, e.g. {"dx": "dx, the gradient of the input"}."""
+    explain: Callable[[str, Any, Any], str | None] | None = None
+    """Lesson-specific diagnosis for a mismatch: (key, got, expected) -> sentence or None."""
+
+    @property
+    def tolerance(self) -> Tolerance:
+        return self.tol or TOLERANCES.get(self.dtype, TOLERANCES["float64"])

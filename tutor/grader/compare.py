@@ -1,0 +1,183 @@
+"""Provides `compare_case`: learner outputs against expected ones, with a diagnosis in plain words."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from tutor.grader.cases import Case, Mistake, Tolerance
+from tutor.grader.verdict import CheckResult
+
+HEAT_ROWS, HEAT_COLS = 12, 40
+
+
+def _fmt(x: Any) -> str:
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    return repr(x)
+
+
+def _as_array(value: Any) -> np.ndarray | None:
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return np.asarray(float(value))
+    if isinstance(value, list):
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (ValueError, TypeError):
+            return None
+        return arr
+    return None
+
+
+def _close(got: np.ndarray, exp: np.ndarray, tol: Tolerance) -> np.ndarray:
+    with np.errstate(invalid="ignore", over="ignore"):
+        g, e = got.astype(np.float64), exp.astype(np.float64)
+        ok = np.abs(g - e) <= tol.atol + tol.rtol * np.abs(e)
+        return ok | ((g == e) & np.isfinite(e)) | (np.isnan(g) & np.isnan(e))
+
+
+def _matches(got: np.ndarray, exp: np.ndarray, tol: Tolerance) -> bool:
+    return got.shape == exp.shape and bool(np.all(_close(got, exp, tol)))
+
+
+def _heatmap(bad: np.ndarray) -> list[str]:
+    """A small map of a 2-D result: `█` where any element in the block is off, `·` where fine."""
+    rows, cols = bad.shape
+    rh, cw = max(1, math.ceil(rows / HEAT_ROWS)), max(1, math.ceil(cols / HEAT_COLS))
+    lines = []
+    for r in range(0, rows, rh):
+        lines.append("".join("█" if bad[r : r + rh, c : c + cw].any() else "·" for c in range(0, cols, cw)))
+    return lines
+
+
+def _shape_advice(got: tuple, exp: tuple) -> str:
+    if got == tuple(reversed(exp)):
+        return "The shape is transposed: check which dimension is which (a .T too many or too few?)."
+    if math.prod(got) == math.prod(exp):
+        return "Right number of elements, wrong shape: a reshape/view in the wrong order?"
+    if len(got) == len(exp) - 1:
+        return "One dimension is missing: a sum or mean without keepdim=True?"
+    if len(got) == len(exp) + 1:
+        return "One dimension too many: a missing sum over a dimension, or keepdim where none belongs?"
+    return ""
+
+
+def _value_advice(got: np.ndarray, exp: np.ndarray, tol: Tolerance) -> str:
+    g, e = got.astype(np.float64), exp.astype(np.float64)
+    if not np.all(np.isfinite(g)):
+        if np.all(np.isfinite(e)):
+            return ("Your result has NaN or inf where the expected one is finite: an overflow "
+                    "(exp of a large number? subtract the row max first) or a division by zero.")
+        return ""
+    if g.shape == e.shape and g.ndim == 2 and g.shape[0] == g.shape[1] and _matches(g.T, e, tol):
+        return "Your result is the transpose of the expected one."
+    if _matches(-g, e, tol):
+        return "The sign is flipped everywhere."
+    if np.allclose(g, 0) and not np.allclose(e, 0, atol=tol.atol):
+        return "Your result is all zeros: is the function still a stub, or is something never accumulated?"
+    nz = np.abs(e) > 1e-12
+    if nz.sum() >= 2:  # one number always has a "constant factor"; it says nothing
+        ratios = g[nz] / e[nz]
+        r = float(np.median(ratios))
+        if np.isfinite(r) and abs(r) > 1e-12 and not math.isclose(r, 1.0, rel_tol=1e-3):
+            if _matches(g / r, e, Tolerance(tol.rtol * 10, tol.atol * 10)):
+                n = round(1 / r) if abs(r) < 1 else round(r)
+                if abs(r) < 1 and math.isclose(1 / r, n, rel_tol=1e-3):
+                    return f"Off by a constant factor: yours is 1/{n} of the expected (divided by {n} once too often?)."
+                if math.isclose(r, n, rel_tol=1e-3):
+                    return f"Off by a constant factor: yours is {n}× the expected (a missing division by {n}?)."
+                return f"Off by a constant factor of {r:.4g}."
+    return ""
+
+
+def compare_value(key: str, got: Any, exp: Any, case: Case) -> tuple[bool, str, dict]:
+    """Compares one output; returns (passed, message, details)."""
+    label = case.labels.get(key, key)
+    tol = case.tolerance
+    details: dict[str, Any] = {"key": key}
+    exp_arr = _as_array(exp)
+    if exp_arr is None or isinstance(exp, bool):  # strings, bools, structures: must be equal
+        if got == exp:
+            return True, "", details
+        details.update(expected_value=_fmt(exp), got_value=_fmt(got))
+        return False, f"{label}: expected {_fmt(exp)}, got {_fmt(got)}.", details
+    got_arr = _as_array(got)
+    if got_arr is None:
+        details.update(got_value=_fmt(got)[:200])
+        return False, f"{label}: expected a number or array, got {_fmt(got)[:120]}.", details
+    details.update(expected_shape=list(exp_arr.shape), got_shape=list(got_arr.shape), tolerance=str(tol))
+    if got_arr.shape != exp_arr.shape:
+        advice = _shape_advice(got_arr.shape, exp_arr.shape)
+        details["diagnosis"] = advice
+        return False, (f"{label}: expected shape {tuple(exp_arr.shape)}, got {tuple(got_arr.shape)}. "
+                       f"{advice}").strip(), details
+    if case.check_dtype and isinstance(got, np.ndarray) and isinstance(exp, np.ndarray):
+        if got.dtype.kind == "f" and str(got.dtype) != case.dtype:
+            details["diagnosis"] = "dtype"
+            return False, (f"{label}: the inputs were {case.dtype} but your result is {got.dtype}; "
+                           f"return results in the inputs' dtype."), details
+    ok = _close(got_arr, exp_arr, tol)
+    if ok.all():
+        return True, "", details
+    g, e = got_arr.astype(np.float64), exp_arr.astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        err = np.where(ok, 0.0, np.abs(g - e))
+        err = np.where(np.isnan(err), np.inf, err)
+        rel = err / np.maximum(np.abs(e), 1e-300)
+    worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
+    worst_idx = tuple(int(i) for i in worst)
+    details.update(
+        max_abs=float(np.max(err)), max_rel=float(np.max(np.where(ok, 0.0, rel))),
+        worst_index=list(worst_idx), expected_value=_fmt(float(e[worst_idx])),
+        got_value=_fmt(float(g[worst_idx])), wrong=int((~ok).sum()), total=int(ok.size),
+    )
+    where = f" at index {worst_idx}" if worst_idx else ""
+    message = (
+        f"{label}: {details['wrong']} of {details['total']} values off; worst{where}: "
+        f"expected {details['expected_value']}, got {details['got_value']} "
+        f"(abs error {details['max_abs']:.3g}, rel {details['max_rel']:.3g}; tolerance for "
+        f"{case.dtype}: {tol})."
+    )
+    advice = (case.explain(key, got, exp) if case.explain else None) or _value_advice(got_arr, exp_arr, tol)
+    if advice:
+        details["diagnosis"] = advice
+        message += " " + advice
+    if g.ndim == 2 and g.size > 1:
+        details["heatmap"] = _heatmap(~ok)
+    return False, message, details
+
+
+def _mistake_named(key: str, got: Any, mistakes: list[Mistake], case: Case) -> str | None:
+    got_arr = _as_array(got)
+    for m in mistakes:
+        if key not in m.outputs:
+            continue
+        alt = _as_array(m.outputs[key])
+        if got_arr is not None and alt is not None:
+            loose = Tolerance(case.tolerance.rtol * 10, case.tolerance.atol * 10)
+            if _matches(got_arr, alt, loose):
+                return m.message
+        elif got_arr is None and alt is None and got == m.outputs[key]:
+            return m.message
+    return None
+
+
+def compare_case(case: Case, got: dict, expected: dict, mistakes: list[Mistake]) -> CheckResult:
+    if not isinstance(got, dict):
+        return CheckResult(case.name, False, "the probe sent back something that is not a set of outputs")
+    for key, exp in expected.items():
+        if key not in got:
+            return CheckResult(case.name, False, f"{case.labels.get(key, key)}: no value came back.",
+                               {"key": key})
+        passed, message, details = compare_value(key, got[key], exp, case)
+        if not passed:
+            named = _mistake_named(key, got[key], mistakes, case)
+            if named:
+                details["diagnosis"] = named
+                message += f" Likely mistake: {named}"
+            return CheckResult(case.name, False, message, details)
+    return CheckResult(case.name, True, "matches", {"keys": list(expected)})
