@@ -1,0 +1,98 @@
+"""Provides what a lesson's model.py sees: `RunConfig`, `RunContext`, and the event shapes.
+
+A training entry is a generator in `lessons/<id>/model.py`:
+
+    def train_moons(cfg: RunConfig, ctx: RunContext) -> Iterator[dict]:
+        Value = ctx.load("value").Value   # the learner's class once it passes, else the reference
+        ...
+        for k in range(cfg.steps):
+            ...
+            yield {"step": k + 1, "total": cfg.steps, "metrics": {"train_loss": loss, "accuracy": acc},
+                   "panels": {"boundary": grid}}      # panels: optional, plain data, sent sparingly
+        yield {"done": True, "metrics": {...final...}, "samples": [...], "state": {"w": array}}
+
+Panels are keyed by a title and typed by `kind`, so the app draws them knowing nothing of the lesson:
+- `{"kind": "boundary", "grid": [[score...]...], "extent": [xmin, xmax, ymin, ymax], "points": [[x, y, label]...]}`
+- `{"kind": "heatmap", "rows": [labels], "cols": [labels], "values": [[number...]...]}`
+- `{"kind": "samples", "lines": ["name.", ...]}` (several panels side by side are fine)
+- `{"kind": "histogram", "series": {"layer 1": {"edges": [...], "counts": [...]}, ...}}`
+- `{"kind": "text", "text": "..."}`
+- `{"kind": "hline", "metric": "train_loss", "value": 2.4544, "label": "counting model"}`: a
+  reference line drawn on the loss plot.
+Send panels every so often (a few times a second at most), not every step.
+
+It never prints: the runner turns events into progress bars, JSON lines or plot points. Metrics use
+plain names (`train_loss`, `val_loss`, `accuracy` as a fraction 0-1). `state` (arrays by name) is
+saved with numpy's .npz (no pickle) so the model can be sampled or inspected later.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    lesson: str
+    run: str
+    steps: int
+    seed: int | None = None
+    """None: the lecture's seed, where the lesson has one."""
+    device: str = "cpu"
+    options: dict[str, Any] = field(default_factory=dict)
+    """The run's options from lesson.toml, with command-line overrides applied."""
+
+
+@dataclass
+class RunContext:
+    """What a run may use: the learner's passing code or the reference, data sets, the device."""
+
+    lesson_dir: Path
+    workspace: Path | None
+    learner_passed: frozenset[str] = frozenset()
+    """Exercise names of this lesson whose learner code passed its checks."""
+    force_reference: bool = False
+    data_dir: Path | None = None
+    used: dict[str, str] = field(default_factory=dict)
+    """Filled by `load`: exercise name -> 'learner' or 'reference'."""
+
+    def load(self, name: str) -> ModuleType:
+        """The module for exercise `name`: the learner's file once it passed, else the reference."""
+        learner = None if self.workspace is None else self.workspace / "exercises" / self.lesson_dir.name / f"{name}.py"
+        if not self.force_reference and name in self.learner_passed and learner and learner.is_file():
+            self.used[name] = "learner"
+            return _import(learner, name)
+        self.used[name] = "reference"
+        return _import(self.lesson_dir / "solutions" / f"{name}.py", name)
+
+    @property
+    def implementation(self) -> str:
+        kinds = set(self.used.values())
+        if not kinds:
+            return "reference"
+        return kinds.pop() if len(kinds) == 1 else "mixed"
+
+    def data(self, name: str):
+        """(text, Dataset) of a data set by name; raises tutor.data.DataMissing with the fix."""
+        from tutor.data import read_text
+
+        return read_text(name, data_dir=self.data_dir)
+
+
+def _import(path: Path, name: str) -> ModuleType:
+    """Imports `path` as the top-level module `name`.
+
+    Exercise files import each other by bare name (`from value import Value` in mlp.py), so the
+    module chosen for an exercise is registered under that name: load dependencies first, and a
+    reference mlp.py then builds on the learner's passing value.py.
+    """
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
