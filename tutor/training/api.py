@@ -60,6 +60,8 @@ class RunContext:
     data_dir: Path | None = None
     used: dict[str, str] = field(default_factory=dict)
     """Filled by `load`: exercise name -> 'learner' or 'reference'."""
+    datasets: list = field(default_factory=list)
+    """Filled by `data`: the labels of the data sets the run read, for the record."""
 
     def load(self, name: str) -> ModuleType:
         """The module for exercise `name`: the learner's file once it passed, else the reference."""
@@ -81,7 +83,9 @@ class RunContext:
         """(text, Dataset) of a data set by name; raises tutor.data.DataMissing with the fix."""
         from tutor.data import read_text
 
-        return read_text(name, data_dir=self.data_dir)
+        text, dataset = read_text(name, data_dir=self.data_dir)
+        self.datasets.append(dataset)
+        return text, dataset
 
 
 def _import(path: Path, name: str) -> ModuleType:

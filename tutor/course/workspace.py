@@ -1,0 +1,130 @@
+"""Provides the learner's workspace: where it is, `init` (copy stubs), `reset` (restore one)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tutor.course.model import Course, Exercise
+from tutor.paths import course_root
+
+MARKER = ".zerohero/workspace.json"
+ENV = "ZEROHERO_WORKSPACE"
+
+
+class NoWorkspace(Exception):
+    """No workspace was given or found; the message says how to make one."""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".zerohero"
+
+    @property
+    def db_path(self) -> Path:
+        return self.state_dir / "progress.db"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.state_dir / "runs"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.state_dir / "backups"
+
+    def file(self, exercise: Exercise) -> Path:
+        return self.root / exercise.file
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _stub(exercise: Exercise) -> Path:
+    return course_root() / exercise.file
+
+
+def find(explicit: Path | str | None = None, cwd: Path | None = None) -> Workspace:
+    """The workspace to use: `--workspace`, else $ZEROHERO_WORKSPACE, else the nearest marked parent.
+
+    Raises:
+        NoWorkspace: with the command that makes one.
+    """
+    given = explicit or os.environ.get(ENV)
+    if given:
+        root = Path(given).expanduser().resolve()
+        if not (root / MARKER).is_file():
+            raise NoWorkspace(f"{root} is not a zerohero workspace. Create it with: zerohero init {root}")
+        return Workspace(root)
+    here = (cwd or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / MARKER).is_file():
+            return Workspace(folder)
+    if (here / "zerohero" / MARKER).is_file():
+        return Workspace(here / "zerohero")
+    raise NoWorkspace(
+        "No zerohero workspace here. Create one with `zerohero init` (it makes ./zerohero), "
+        "then `cd zerohero`, or pass --workspace DIR (or set ZEROHERO_WORKSPACE)."
+    )
+
+
+def init(course: Course, root: Path | None = None) -> tuple[Workspace, list[str]]:
+    """Creates or updates a workspace; copies stubs that are missing, never overwrites the learner's.
+
+    Returns:
+        The workspace and the exercise files it added.
+    """
+    root = (root or Path.cwd() / "zerohero").expanduser().resolve()
+    ws = Workspace(root)
+    ws.state_dir.mkdir(parents=True, exist_ok=True)
+    marker = root / MARKER
+    meta = {}
+    if marker.is_file():
+        try:
+            meta = json.loads(marker.read_text())
+        except (OSError, ValueError):
+            meta = {}
+    pristine = meta.get("pristine", {}) if isinstance(meta.get("pristine"), dict) else {}
+    added = []
+    for ex in course.exercises:
+        target, stub = ws.file(ex), _stub(ex)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(stub, target)
+            added.append(ex.file)
+        pristine.setdefault(ex.file, _sha(stub))
+    meta.update({"format_version": 1, "created_by": "zerohero init", "pristine": pristine})
+    meta.setdefault("created", time.strftime("%Y-%m-%d %H:%M:%S"))
+    tmp = marker.with_suffix(".tmp")
+    tmp.write_text(json.dumps(meta, indent=2) + "\n")
+    os.replace(tmp, marker)
+    return ws, added
+
+
+def is_pristine(ws: Workspace, exercise: Exercise) -> bool:
+    """True while the learner's file is still the stub as shipped."""
+    path = ws.file(exercise)
+    return path.is_file() and _sha(path) == _sha(_stub(exercise))
+
+
+def reset(ws: Workspace, exercise: Exercise) -> Path | None:
+    """Restores the pristine stub; keeps the learner's version as a dated backup (returned)."""
+    target = ws.file(exercise)
+    backup = None
+    if target.is_file() and not is_pristine(ws, exercise):
+        ws.backups_dir.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        backup = ws.backups_dir / f"{exercise.id}-{stamp}.py"
+        shutil.copyfile(target, backup)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_stub(exercise), target)
+    return backup
