@@ -187,6 +187,7 @@ def cmd_reset(args) -> int:
     c, ws = course(), workspace(args)
     ex = exercise(c, args.id)
     backup = reset(ws, ex)
+    progress(ws).record_reset(ex.id)
     text = f"Restored the stub of {ex.id} at {ws.file(ex)}."
     if backup:
         text += f"\nYour version is kept at {backup}."

@@ -30,6 +30,12 @@ def require_package(name: str) -> None:
         absent(f"{name} is not installed (pip install 'zerohero[offline]')")
 
 
+@pytest.fixture
+def need_package():
+    """`need_package(name)` skips the test (fails it under CI) when that distribution is absent."""
+    return require_package
+
+
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path, monkeypatch) -> Path:
     """Every test gets its own cache and no data directory, URL override or timeout from outside."""

@@ -42,6 +42,11 @@ def test_another_file_in_the_data_dir_is_used_but_labelled(tmp_path):
     assert "NOT the canonical file" in ds.label
 
 
+def test_a_data_dir_that_does_not_exist_is_mentioned(tmp_path, no_offline_packages):
+    with pytest.raises(DataMissing, match="The data directory .*nowhere does not exist"):
+        get("names", data_dir=tmp_path / "nowhere")
+
+
 def test_read_text_returns_the_verified_text(shared_data):
     text, ds = read_text("names", data_dir=shared_data)
     assert len(text.splitlines()) == 32033 and ds.canonical

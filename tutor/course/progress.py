@@ -31,6 +31,10 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
 
+RESET = -1
+"""The `passed` value of the row that marks a reset."""
+
+
 class Progress:
     """The learner's record in one workspace; safe to use from several threads."""
 
@@ -116,27 +120,31 @@ class Progress:
         self._write("INSERT INTO attempts(time, exercise, passed, seed, summary, duration_s) "
                     "VALUES (?,?,?,?,?,?)", (time.time(), exercise, int(passed), seed, summary, duration_s))
 
-    def passed(self) -> set[str]:
+    def record_reset(self, exercise: str) -> None:
+        """The stub was restored: the exercise counts as not started again (its history stays)."""
+        self._write("INSERT INTO attempts(time, exercise, passed, summary) VALUES (?,?,?,?)",
+                    (time.time(), exercise, RESET, "reset to the stub"))
+
+    def statuses(self) -> dict[str, str]:
+        """'passed' or 'failing' for every exercise attempted since its last reset."""
         with self._db() as db:
-            return {r[0] for r in db.execute("SELECT DISTINCT exercise FROM attempts WHERE passed=1")}
+            rows = db.execute(
+                "SELECT a.exercise, MAX(a.passed) FROM attempts a WHERE a.id > COALESCE("
+                "(SELECT MAX(r.id) FROM attempts r WHERE r.exercise = a.exercise AND r.passed = ?), 0) "
+                "GROUP BY a.exercise", (RESET,)).fetchall()
+        return {ex: ("passed" if p == 1 else "failing") for ex, p in rows}
+
+    def passed(self) -> set[str]:
+        return {ex for ex, s in self.statuses().items() if s == "passed"}
 
     def status(self, exercise: str) -> str:
         """'passed', 'failing' or 'not started'."""
-        with self._db() as db:
-            row = db.execute("SELECT MAX(passed), COUNT(*) FROM attempts WHERE exercise=?", (exercise,)).fetchone()
-        if not row or not row[1]:
-            return "not started"
-        return "passed" if row[0] else "failing"
-
-    def statuses(self) -> dict[str, str]:
-        with self._db() as db:
-            rows = db.execute("SELECT exercise, MAX(passed) FROM attempts GROUP BY exercise").fetchall()
-        return {ex: ("passed" if p else "failing") for ex, p in rows}
+        return self.statuses().get(exercise, "not started")
 
     def attempts(self, exercise: str, limit: int = 20) -> list[dict]:
         with self._db() as db:
             rows = db.execute("SELECT time, passed, seed, summary FROM attempts WHERE exercise=? "
-                              "ORDER BY id DESC LIMIT ?", (exercise, limit)).fetchall()
+                              "AND passed >= 0 ORDER BY id DESC LIMIT ?", (exercise, limit)).fetchall()
         return [{"time": t, "passed": bool(p), "seed": s, "summary": m} for t, p, s, m in rows]
 
     # -- hints ------------------------------------------------------------------------------

@@ -160,14 +160,14 @@ def _add(args) -> tuple[int, dict, str]:
     name = registry.spec(args.name).name
     if args.remove:
         removed = user.remove(name)
-        text = f"{name}: your file was removed; the canonical one is used again" if removed else \
+        text = f"{name}: your file was removed; lessons use the canonical file again" if removed else \
             f"{name}: there was no file of yours to remove"
         return OK, {"ok": True, "name": name, "removed": removed}, text
     if args.file is None:
         return USAGE, {"ok": False, "error": "give the FILE to add (or --remove)"}, \
             "zerohero data add: give the FILE to add, e.g. zerohero data add names my_names.txt"
     ds, diff = user.add(name, args.file, data_dir=getattr(args, "data_dir", None))
-    text = f"{name}: your file is now used: {ds.path}\n  {ds.label}\n{report.compare_text(name, diff)}\n" \
+    text = f"{name}: your file is added and lessons will use it: {ds.path}\n  {ds.label}\n{report.compare_text(name, diff)}\n" \
            f"(undo with: zerohero data add {name} --remove)"
     return OK, {"ok": True, "name": name, "dataset": ds.to_json(), "compare": diff}, text
 

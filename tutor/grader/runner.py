@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import select
 import signal
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -65,6 +66,9 @@ def run_isolated(
             keep = sorted({0, 1, 2, result_w})
             for lo, hi in zip(keep, keep[1:] + [65536]):
                 os.closerange(lo + 1, hi)
+            # Fresh streams on fds 1 and 2, whatever the parent's were (pytest swaps them).
+            sys.stdout = open(1, "w", buffering=1, errors="replace", closefd=False)
+            sys.stderr = open(2, "w", buffering=1, errors="replace", closefd=False)
             confine(memory_mb, timeout_s)
             target(result_w)
         finally:

@@ -1,0 +1,220 @@
+"""Checks for lesson 5 (becoming a backprop ninja): cross-entropy and batch-norm backward by hand.
+
+The expected gradients come from torch autograd in float64 on the grader's own copy of the inputs;
+each typical mistake is the reference with that mistake applied, so its numbers can be recognised.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from tutor.grader.cases import Case, Mistake
+
+
+def _array(value, what: str):
+    """Lets a tensor or array through; anything else is a clear error (not a verdict by itself)."""
+    if isinstance(value, (torch.Tensor, np.ndarray)):
+        return value
+    raise TypeError(f"{what} should be a tensor, got {type(value).__name__}")
+
+
+def _grads(forward, *inputs: np.ndarray) -> list[np.ndarray]:
+    """float64 autograd: the gradients of forward(*inputs) (a scalar) with respect to every input."""
+    ts = [torch.tensor(a, dtype=torch.float64).requires_grad_() for a in inputs]
+    with torch.enable_grad():  # refused in the sandboxed child: expect() is grader-only
+        forward(*ts).backward()
+    return [t.grad.numpy() for t in ts]
+
+
+# ## Exercise 1: cross-entropy backward
+
+def _probe_cross_entropy(learner, logits, targets):
+    dlogits = learner.cross_entropy_backward(torch.from_numpy(logits), torch.from_numpy(targets))
+    return {"dlogits": _array(dlogits, "cross_entropy_backward's result (dlogits)")}
+
+
+def _ce_expect(logits, targets):
+    t = torch.from_numpy(targets)
+    (dlogits,) = _grads(lambda l: F.cross_entropy(l, t), logits)
+    return {"dlogits": dlogits}
+
+
+def _ce_mistakes(logits, targets):
+    l, t = torch.tensor(logits, dtype=torch.float64), torch.from_numpy(targets)
+    n, c = l.shape
+    p = F.softmax(l, dim=1)
+    onehot = F.one_hot(t, c).double()
+    columns = p.clone()
+    columns[:, t] -= 1
+    wrong = [
+        ("you did not divide by N. The loss is the mean over the batch, so every row's gradient "
+         "carries a factor 1/N: dlogits = (softmax − one-hot) / N.", p - onehot),
+        ("you divided by N·C, as if the loss were a mean over every logit; it is a mean over the "
+         "N rows only.", (p - onehot) / (n * c)),
+        ("the one-hot is missing: the gradient is softmax(logits) − 1 at each row's target, "
+         "divided by N (dlogits[range(N), targets] -= 1).", p / n),
+        ("the sign is flipped: it is softmax − one-hot (the loss falls as the target's "
+         "probability rises), not one-hot − softmax.", (onehot - p) / n),
+        ("softmax over the wrong dimension: each row (a sample) is normalised over its C classes, "
+         "softmax(logits, dim=1), not down the batch (dim=0).", (F.softmax(l, dim=0) - onehot) / n),
+        ("log_softmax where softmax belongs: d loss/d logits uses the probabilities "
+         "themselves, softmax(logits).", (F.log_softmax(l, dim=1) - onehot) / n),
+        ("dlogits[:, targets] -= 1 subtracts 1 in every row at every target's column; index one "
+         "element per row with dlogits[range(N), targets] -= 1.", columns / n),
+    ]
+    return [Mistake(message, {"dlogits": out.numpy()}) for message, out in wrong]
+
+
+def _ce_explain(key, got, expected):
+    if isinstance(got, np.ndarray) and not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
+        return ("Your dlogits has NaN or inf: exp() of logits this large overflows (float32 from "
+                "about 88, float64 from about 709), or underflows to 0/0 when they are very "
+                "negative. Subtract each row's own max first (keepdim=True): softmax(l) = "
+                "softmax(l − max l), as the lecture does with logit_maxes; F.softmax does it for you.")
+    return None
+
+
+def cross_entropy(seed: int) -> list[Case]:
+    rng = np.random.default_rng(seed)
+    specs = [  # (N, C), dtype, logit scale, offset, what the case is about
+        ((1, 5), "float64", 2.0, 0.0, "a batch of 1"),
+        ((32, 27), "float32", 2.0, 0.0, "the lecture's batch"),
+        ((32, 27), "float64", 2.0, 0.0, "the lecture's batch"),
+        ((13, 6), "float64", 3.0, 0.0, "odd sizes"),
+        ((5, 11), "float32", 100.0, 0.0, "large logits (×100)"),
+        ((9, 4), "float64", 1000.0, 0.0, "huge logits (×1000)"),
+        ((7, 10), "float64", 2.0, 1000.0, "all logits near +1000"),
+        ((6, 8), "float32", 2.0, -1000.0, "all logits near −1000"),
+    ]
+    cases = []
+    for (n, c), dtype, scale, offset, about in specs:
+        logits = (scale * rng.standard_normal((n, c)) + offset).astype(dtype)
+        targets = rng.integers(0, c, size=n).astype(np.int64)
+        cases.append(Case(
+            f"logits {(n, c)} {dtype}, {about}", _probe_cross_entropy,
+            {"logits": logits, "targets": targets},
+            expect=lambda l=logits, t=targets: _ce_expect(l, t),
+            mistakes=lambda l=logits, t=targets: _ce_mistakes(l, t),
+            dtype=dtype,
+            labels={"dlogits": "dlogits (the gradient of the loss with respect to the logits)"},
+            explain=_ce_explain,
+        ))
+    return cases
+
+
+# ## Exercise 2: batch-norm backward
+
+def _probe_batchnorm(learner, dout, x, gamma, eps=None):
+    args = (torch.from_numpy(dout), torch.from_numpy(x), torch.from_numpy(gamma))
+    result = learner.batchnorm_backward(*args) if eps is None else learner.batchnorm_backward(*args, eps)
+    if not isinstance(result, (tuple, list)) or len(result) != 3:
+        raise TypeError("batchnorm_backward should return a tuple (dx, dgamma, dbeta), got "
+                        f"{type(result).__name__}" + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else ""))
+    dx, dgamma, dbeta = result
+    return {"dx": _array(dx, "dx"), "dgamma": _array(dgamma, "dgamma"), "dbeta": _array(dbeta, "dbeta")}
+
+
+def _bn_forward(dout, eps, bessel=True, eps_mode="inside"):
+    """The lecture's training-mode batch norm, with the mistakes' variants; returns Σ(y·dout)."""
+
+    def forward(x, gamma, beta):
+        n = x.shape[0]
+        diff = x - x.mean(0, keepdim=True)
+        var = (diff ** 2).sum(0, keepdim=True) / (n - 1 if bessel else n)
+        if eps_mode == "inside":
+            std = (var + eps).sqrt()
+        elif eps_mode == "outside":
+            std = var.sqrt() + eps
+        else:
+            std = var.sqrt()
+        return ((gamma * diff / std + beta) * torch.from_numpy(dout).double()).sum()
+
+    return forward
+
+
+def _bn_expect(dout, x, gamma, eps):
+    dx, dgamma, dbeta = _grads(_bn_forward(dout, eps), x, gamma, np.zeros_like(gamma))
+    return {"dx": dx, "dgamma": dgamma, "dbeta": dbeta}
+
+
+def _bn_mistakes(dout, x, gamma, eps):
+    d, xx, g = (torch.tensor(a, dtype=torch.float64) for a in (dout, x, gamma))
+    n = x.shape[0]
+    diff = xx - xx.mean(0, keepdim=True)
+    inv = ((diff ** 2).sum(0, keepdim=True) / (n - 1) + eps) ** -0.5
+    xhat = diff * inv
+    s1, s2 = d.sum(0, keepdim=True), (d * xhat).sum(0, keepdim=True)
+    k = g * inv / n
+
+    def variant(**kw):
+        dx, dgamma, dbeta = _grads(_bn_forward(dout, eps, **kw), x, gamma, np.zeros_like(gamma))
+        return {"dx": dx, "dgamma": dgamma, "dbeta": dbeta}
+
+    out = [
+        Mistake("the biased variance (dividing by N). The lecture's batch norm uses Bessel's "
+                "correction, var = Σ(x − mean)² / (N − 1), like x.var(0); torch.nn.BatchNorm1d "
+                "normalises with the biased one. This exercise follows the lecture.",
+                variant(bessel=False)),
+        Mistake("eps in the wrong place: it goes inside the square root, 1/√(var + eps), not "
+                "1/(√var + eps). With var this small it matters.", variant(eps_mode="outside")),
+        Mistake("eps is missing: normalise by 1/√(var + eps).", variant(eps_mode="none")),
+        Mistake("dx lacks the n/(n − 1) factor on its x̂·Σ(dout·x̂) term: with Bessel's "
+                "correction, dx = γ·(var + eps)^−½ / n · (n·dout − Σdout − n/(n−1)·x̂·Σ(dout·x̂)).",
+                {"dx": (k * (n * d - s1 - xhat * s2)).numpy()}),
+        Mistake("dx is missing the −Σdout term, the gradient that flows through the mean.",
+                {"dx": (k * (n * d - n / (n - 1) * xhat * s2)).numpy()}),
+        Mistake("dx is missing the −n/(n − 1)·x̂·Σ(dout·x̂) term, the gradient that flows through "
+                "the variance.", {"dx": (k * (n * d - s1)).numpy()}),
+        Mistake("dx is missing the n·dout term, the direct path from x to x̂.",
+                {"dx": (k * (-s1 - n / (n - 1) * xhat * s2)).numpy()}),
+        Mistake("dgamma = Σ dout·x̂ uses the normalised x̂ = (x − mean)/√(var + eps), not the "
+                "centred x − mean.", {"dgamma": (d * diff).sum(0).reshape(gamma.shape).numpy()}),
+        Mistake("dgamma and dbeta are sums over the batch, dimension 0 (gamma is shared by every "
+                "row, so its gradient adds up every row's part), not over the features.",
+                {"dgamma": (d * xhat).sum(1).numpy(), "dbeta": d.sum(1).numpy()}),
+        Mistake("dgamma and dbeta are sums over the batch, dimension 0, not over the features.",
+                {"dgamma": (d * xhat).sum(1, keepdim=True).numpy(), "dbeta": d.sum(1, keepdim=True).numpy()}),
+        Mistake("dgamma and dbeta must be summed over the batch (dim 0): gamma is shared by every "
+                "row, so its gradient adds up every row's part.",
+                {"dgamma": (d * xhat).numpy(), "dbeta": d.numpy()}),
+    ]
+    other = (1, x.shape[1]) if gamma.ndim == 1 else (x.shape[1],)
+    for key, value in (("dgamma", s2), ("dbeta", s1)):
+        out.append(Mistake(f"{key} must have gamma's shape, {tuple(gamma.shape)} here (sum with "
+                           f"keepdim=True for (1, D), without it for (D,), or .view_as(gamma)).",
+                           {key: value.reshape(other).numpy()}))
+    return out
+
+
+BN_LABELS = {"dx": "dx (the gradient of the input x)", "dgamma": "dgamma (the gradient of the gain gamma)",
+             "dbeta": "dbeta (the gradient of the bias beta)"}
+
+
+def batchnorm(seed: int) -> list[Case]:
+    rng = np.random.default_rng(seed)
+    specs = [  # (N, D), dtype, gamma shape, x's std, eps (None: the default), what it is about
+        ((2, 3), "float64", "(D,)", 1.0, None, "the smallest batch, N = 2"),
+        ((32, 64), "float32", "(1, D)", 1.0, None, "the lecture's batch, n_hidden 64"),
+        ((32, 200), "float64", "(1, D)", 1.0, None, "the lecture's batch, n_hidden 200"),
+        ((7, 5), "float64", "(D,)", 3.0, 1e-3, "odd sizes, eps = 1e-3"),
+        ((16, 10), "float64", "(1, D)", 1e-3, None, "tiny variance (x's std 1e-3, var < eps)"),
+        ((12, 9), "float32", "(D,)", 1e-3, None, "tiny variance (x's std 1e-3, var < eps)"),
+    ]
+    cases = []
+    for (n, d), dtype, gshape, std, eps, about in specs:
+        x = (std * rng.standard_normal((n, d)) + rng.standard_normal(d) * min(std, 1.0)).astype(dtype)
+        gamma = (1.0 + 0.5 * rng.standard_normal(d if gshape == "(D,)" else (1, d))).astype(dtype)
+        dout = (rng.standard_normal((n, d)) / n).astype(dtype)
+        args = {"dout": dout, "x": x, "gamma": gamma}
+        if eps is not None:
+            args["eps"] = eps
+        e = 1e-5 if eps is None else eps
+        cases.append(Case(
+            f"x {(n, d)} {dtype}, gamma {gshape}, {about}", _probe_batchnorm, args,
+            expect=lambda a=dout, b=x, g=gamma, e=e: _bn_expect(a, b, g, e),
+            mistakes=lambda a=dout, b=x, g=gamma, e=e: _bn_mistakes(a, b, g, e),
+            dtype=dtype, labels=BN_LABELS,
+        ))
+    return cases

@@ -1,0 +1,122 @@
+"""Checks for lesson 7 (Let's build GPT): one causal self-attention head, backpropagated by hand.
+
+The expected gradients come from torch autograd in float64 on the grader's own copy of the inputs;
+each typical mistake is the reference with that mistake applied, so its numbers can be recognised.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from tutor.grader.cases import Case, Mistake
+
+LECTURE_N_EMBD = (32, 64, 384)  # the lecture's n_embd values: its Head scales by C**-0.5 with C = n_embd
+
+LABELS = {"dq": "dq (the gradient of the queries q)", "dk": "dk (the gradient of the keys k)",
+          "dv": "dv (the gradient of the values v)"}
+
+
+def _array(value, what: str):
+    if isinstance(value, (torch.Tensor, np.ndarray)):
+        return value
+    raise TypeError(f"{what} should be a tensor, got {type(value).__name__}")
+
+
+def _probe(learner, dout, q, k, v):
+    result = learner.causal_attention_backward(*(torch.from_numpy(a) for a in (dout, q, k, v)))
+    if not isinstance(result, (tuple, list)) or len(result) != 3:
+        raise TypeError("causal_attention_backward should return a tuple (dq, dk, dv), got "
+                        f"{type(result).__name__}" + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else ""))
+    return {key: _array(value, key) for key, value in zip(("dq", "dk", "dv"), result)}
+
+
+def _weights(q, k, scale, mask="causal"):
+    """softmax(mask(q @ kᵀ · scale)), with the mistakes' variants of the mask."""
+    t = q.shape[1]
+    s = q @ k.transpose(-2, -1) * scale
+    lower = torch.tril(torch.ones(t, t, dtype=torch.bool))
+    if mask == "causal":
+        s = s.masked_fill(~lower, float("-inf"))
+    elif mask == "upper":
+        s = s.masked_fill(~lower.T, float("-inf"))
+    p = torch.softmax(s, dim=-1)
+    return p * lower if mask == "after" else p
+
+
+def _grads(dout, q, k, v, scale=None, mask="causal"):
+    """float64 autograd through one head; returns {dq, dk, dv}."""
+    ts = [torch.tensor(a, dtype=torch.float64).requires_grad_() for a in (q, k, v)]
+    scale = q.shape[-1] ** -0.5 if scale is None else scale
+    with torch.enable_grad():  # refused in the sandboxed child: expect() is grader-only
+        out = _weights(ts[0], ts[1], scale, mask) @ ts[2]
+        (out * torch.tensor(dout, dtype=torch.float64)).sum().backward()
+    return {key: t.grad.numpy() for key, t in zip(("dq", "dk", "dv"), ts)}
+
+
+def _mistakes(dout, q, k, v):
+    b, t, hs = q.shape
+    dd, qq, kk, vv = (torch.tensor(a, dtype=torch.float64) for a in (dout, q, k, v))
+    scale = hs ** -0.5
+    p = _weights(qq, kk, scale)
+    dp = dd @ vv.transpose(-2, -1)
+    ds = p * (dp - (dp * p).sum(-1, keepdim=True)) * scale
+    right = {"dq": ds @ kk, "dk": ds.transpose(-2, -1) @ qq, "dv": p.transpose(-2, -1) @ dd}
+    plain = p * dp * scale
+    out = [
+        Mistake("the 1/√hs scale is missing: the scores are q @ kᵀ / √hs, with hs = q.shape[-1].",
+                _grads(dout, q, k, v, scale=1.0)),
+        Mistake("the backward pass forgot the 1/√hs scale: the forward divides the scores by √hs, "
+                "so dq and dk carry that factor too.",
+                {"dq": right["dq"] / scale, "dk": right["dk"] / scale, "dv": right["dv"]}),
+        Mistake("the scale is 1/hs; it is 1/√hs (hs ** -0.5).", _grads(dout, q, k, v, scale=1.0 / hs)),
+        Mistake(f"the scores were scaled by 1/√T (T = {t} is q.shape[1]); the head size hs is "
+                f"q.shape[-1] = {hs}.", _grads(dout, q, k, v, scale=t ** -0.5)),
+        Mistake("no causal mask: position t may only attend to positions ≤ t, so no gradient may "
+                "flow from a query to a later key or value. Fill the scores above the diagonal with "
+                "−inf before the softmax.", _grads(dout, q, k, v, mask="none")),
+        Mistake("the mask covers the wrong triangle: keep j ≤ t (torch.tril), mask j > t.",
+                _grads(dout, q, k, v, mask="upper")),
+        Mistake("the mask was applied after the softmax, so the rows no longer sum to 1: mask the "
+                "scores with −inf before the softmax.", _grads(dout, q, k, v, mask="after")),
+        Mistake("the softmax backward is missing its subtraction term: dS = P ⊙ (dP − Σⱼ P ⊙ dP), "
+                "the sum over each row (keepdim=True), not just P ⊙ dP.",
+                {"dq": plain @ kk, "dk": plain.transpose(-2, -1) @ qq}),
+        Mistake("dq and dk are swapped: dq = dS @ k and dk = dSᵀ @ q.",
+                {"dq": right["dk"], "dk": right["dq"]}),
+        Mistake("dk needs the transpose: dk = dSᵀ @ q (row j of dk gathers every query that "
+                "attended to key j).", {"dk": ds @ qq}),
+        Mistake("dq needs dS, not its transpose: dq = dS @ k.", {"dq": ds.transpose(-2, -1) @ kk}),
+        Mistake("dv needs the transpose: dv = Pᵀ @ dout (row j of dv gathers every position that "
+                "attended to position j).", {"dv": p @ dd}),
+    ]
+    for n_embd in LECTURE_N_EMBD:
+        if n_embd != hs:
+            out.append(Mistake(
+                f"the scores were scaled by 1/√{n_embd}, as if by n_embd: the lecture's Head scales "
+                "by C**-0.5 with C = n_embd (a known slip); this exercise scales by 1/√hs, with "
+                f"hs = q.shape[-1] = {hs}.", _grads(dout, q, k, v, scale=n_embd ** -0.5)))
+    return [Mistake(m.message, {key: np.asarray(value) for key, value in m.outputs.items()}) for m in out]
+
+
+def attention_backward(seed: int) -> list[Case]:
+    rng = np.random.default_rng(seed)
+    specs = [  # (B, T, hs), dtype, what it is about
+        ((1, 1, 4), "float64", "a single position, T = 1"),
+        ((2, 1, 3), "float32", "T = 1"),
+        ((4, 8, 16), "float32", "the lecture's sizes"),
+        ((4, 8, 16), "float64", "the lecture's sizes"),
+        ((3, 5, 7), "float64", "odd sizes"),
+        ((1, 9, 2), "float32", "a batch of 1, T > hs"),
+        ((2, 6, 10), "float64", "non-square"),
+    ]
+    cases = []
+    for (b, t, hs), dtype, about in specs:
+        dout, q, k, v = (rng.standard_normal((b, t, hs)).astype(dtype) for _ in range(4))
+        cases.append(Case(
+            f"q, k, v {(b, t, hs)} {dtype}, {about}", _probe, {"dout": dout, "q": q, "k": k, "v": v},
+            expect=lambda d=dout, q=q, k=k, v=v: _grads(d, q, k, v),
+            mistakes=lambda d=dout, q=q, k=k, v=v: _mistakes(d, q, k, v),
+            dtype=dtype, labels=LABELS,
+        ))
+    return cases
