@@ -283,4 +283,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the importable module's main, so `python -m tutor.cli` shares classes with lazy imports.
+    from tutor.cli import main as _main
+
+    sys.exit(_main())

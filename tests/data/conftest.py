@@ -158,7 +158,7 @@ def zerohero(capsys):
     """Runs `zerohero ARGS…` through a parser like the main CLI's; returns (code, stdout, stderr)."""
     from tutor.data import cli
 
-    parser = argparse.ArgumentParser(prog="zerohero")
+    parser = argparse.ArgumentParser(prog="zerohero")  # the global options as the main CLI has them
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--data-dir", type=Path)
     cli.add_parser(parser.add_subparsers(dest="command"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from tutor.data import store
 from tutor.data.registry import spec
 
@@ -121,3 +123,21 @@ def test_path_of_missing_data_ends_with_the_fix(zerohero, no_offline_packages):
     code, out, _ = zerohero("--json", "data", "path", "names")
     doc = json.loads(out)
     assert code == 1 and doc["fix"][0] == "zerohero data fetch names"
+
+
+def test_the_global_options_also_work_after_the_command(zerohero, shared_data):
+    code, out, _ = zerohero("data", "path", "names", "--json", "--data-dir", str(shared_data))
+    assert code == 0 and json.loads(out)["path"] == str(shared_data / "names.txt")
+    code, out, _ = zerohero("--json", "data", "status")
+    assert code == 0 and json.loads(out)["ok"] is True
+
+
+def test_the_main_cli_runs_the_data_command(shared_data, capsys, monkeypatch):
+    try:
+        from tutor.cli import main
+    except ImportError:
+        pytest.skip("tutor/cli.py is not there yet")
+    monkeypatch.setenv("ZEROHERO_DATA", str(shared_data))  # main() sets it; this restores it after
+    code = main(["data", "status", "--json", "--data-dir", str(shared_data)])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0 and all(d["lecture_numbers_hold"] for d in doc["datasets"])

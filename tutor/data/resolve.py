@@ -61,7 +61,8 @@ def locate(name: str, data_dir: Path | str | None = None, notes: list[str] | Non
     user = store.user_path(spec)
     if user.is_file():
         meta = store.read_meta(user)
-        found = cached(spec, user, meta.get("sha256", ""), int(meta.get("bytes", 0)), "user", notes)
+        size = meta.get("bytes") if isinstance(meta.get("bytes"), int) else 0
+        found = cached(spec, user, str(meta.get("sha256", "")), size, "user", notes)
         if found:
             return found
     return cached(spec, store.canonical_path(spec), spec.sha256, spec.bytes, "cache", notes)
@@ -102,8 +103,8 @@ def fix_commands(spec: Spec, canonical_only: bool = False) -> list[str]:
 
 def missing(spec: Spec, notes: list[str], headline: str = "") -> DataMissing:
     """The learner-facing error for a data set with no usable file."""
-    lessons = ", ".join(spec.lessons)
-    headline = headline or f"{spec.title} ({spec.file}, used by {lessons}) is not on this computer yet."
+    lessons = ("lesson " if len(spec.lessons) == 1 else "lessons ") + ", ".join(spec.lessons)
+    headline = headline or f"{spec.title} ({spec.file}, for {lessons}) is not on this computer yet."
     why = [headline, *notes]
     if spec.build is not None and not spec.build.canonical:
         why.append(f"Offline, the build gives a near copy: {spec.build.label}.")
@@ -179,12 +180,12 @@ def get(name: str, *, data_dir: Path | str | None = None, allow_download: bool =
         try:
             return build_dataset(spec)
         except BuildError as e:
-            notes.append(f"The offline build failed: {e}.")
+            notes.append(f"The offline build failed: {e}")
     if allow_download:
         try:
             return download_canonical(spec, timeout=timeout, progress=progress)
         except DownloadError as e:
-            notes.append(f"The download failed: {e}.")
+            notes.append(f"The download failed: {e}")
     found = _near_cached(spec, notes)
     if found:
         return found
@@ -192,7 +193,7 @@ def get(name: str, *, data_dir: Path | str | None = None, allow_download: bool =
         try:
             return build_dataset(spec)
         except BuildError as e:
-            notes.append(f"The offline build failed: {e}.")
+            notes.append(f"The offline build failed: {e}")
     raise missing(spec, notes)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from tutor.data import registry, store
 from tutor.data.model import DataError, Dataset
 from tutor.data.registry import Spec
-from tutor.data.resolve import _cached, locate
+from tutor.data.resolve import cached, locate
 
 MAX_BYTES = 200 * 1024 * 1024  # far above any text a lesson can train on in a terminal
 SAMPLES = 5
@@ -95,7 +95,7 @@ def add(name: str, file: Path, *, data_dir: Path | str | None = None) -> tuple[D
     sha, size = store.copy_atomic(file, dest)
     origin = f"added from {file.resolve()}"
     store.write_meta(dest, {"origin": origin, "sha256": sha, "bytes": size, "at": time.time()})
-    found = _cached(spec, dest, sha, size, "user", [])
+    found = cached(spec, dest, sha, size, "user", [])
     if found is None:
         raise DataError(f"{file} was added, but the copy failed its check; add it again")
     first = locate(name, data_dir)
