@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from tutor.grader.cases import Case, Mistake
+from tutor.grader.cases import TOLERANCES, Case, Mistake
 
 
 def _array(value, what: str):
@@ -28,6 +28,18 @@ def _grads(forward, *inputs: np.ndarray) -> list[np.ndarray]:
     return [t.grad.numpy() for t in ts]
 
 
+def _distinct(mistakes: list[Mistake], expected: dict, dtype: str) -> list[Mistake]:
+    """Drops the mistakes this case cannot tell from the right answer (eps where var ≫ eps, ...)."""
+    tol = TOLERANCES[dtype]
+
+    def close(key, value):
+        e = expected[key]
+        return np.shape(value) == np.shape(e) and bool(
+            np.all(np.abs(value - e) <= 20 * (tol.atol + tol.rtol * np.abs(e))))
+
+    return [m for m in mistakes if not all(close(k, v) for k, v in m.outputs.items())]
+
+
 # ## Exercise 1: cross-entropy backward
 
 def _probe_cross_entropy(learner, logits, targets):
@@ -41,7 +53,7 @@ def _ce_expect(logits, targets):
     return {"dlogits": dlogits}
 
 
-def _ce_mistakes(logits, targets):
+def _ce_mistakes(logits, targets, dtype):
     l, t = torch.tensor(logits, dtype=torch.float64), torch.from_numpy(targets)
     n, c = l.shape
     p = F.softmax(l, dim=1)
@@ -64,7 +76,11 @@ def _ce_mistakes(logits, targets):
         ("dlogits[:, targets] -= 1 subtracts 1 in every row at every target's column; index one "
          "element per row with dlogits[range(N), targets] -= 1.", columns / n),
     ]
-    return [Mistake(message, {"dlogits": out.numpy()}) for message, out in wrong]
+    if n != 32:
+        wrong.append((f"you divided by 32, the lecture's batch size; divide by this batch's N "
+                      f"(logits.shape[0], {n} here).", (p - onehot) / 32))
+    mistakes = [Mistake(message, {"dlogits": out.numpy()}) for message, out in wrong]
+    return _distinct(mistakes, _ce_expect(logits, targets), dtype)
 
 
 def _ce_explain(key, got, expected):
@@ -96,7 +112,7 @@ def cross_entropy(seed: int) -> list[Case]:
             f"logits {(n, c)} {dtype}, {about}", _probe_cross_entropy,
             {"logits": logits, "targets": targets},
             expect=lambda l=logits, t=targets: _ce_expect(l, t),
-            mistakes=lambda l=logits, t=targets: _ce_mistakes(l, t),
+            mistakes=lambda l=logits, t=targets, d=dtype: _ce_mistakes(l, t, d),
             dtype=dtype,
             labels={"dlogits": "dlogits (the gradient of the loss with respect to the logits)"},
             explain=_ce_explain,
@@ -139,7 +155,7 @@ def _bn_expect(dout, x, gamma, eps):
     return {"dx": dx, "dgamma": dgamma, "dbeta": dbeta}
 
 
-def _bn_mistakes(dout, x, gamma, eps):
+def _bn_mistakes(dout, x, gamma, eps, dtype):
     d, xx, g = (torch.tensor(a, dtype=torch.float64) for a in (dout, x, gamma))
     n = x.shape[0]
     diff = xx - xx.mean(0, keepdim=True)
@@ -158,7 +174,7 @@ def _bn_mistakes(dout, x, gamma, eps):
                 "normalises with the biased one. This exercise follows the lecture.",
                 variant(bessel=False)),
         Mistake("eps in the wrong place: it goes inside the square root, 1/√(var + eps), not "
-                "1/(√var + eps). With var this small it matters.", variant(eps_mode="outside")),
+                "1/(√var + eps).", variant(eps_mode="outside")),
         Mistake("eps is missing: normalise by 1/√(var + eps).", variant(eps_mode="none")),
         Mistake("dx lacks the n/(n − 1) factor on its x̂·Σ(dout·x̂) term: with Bessel's "
                 "correction, dx = γ·(var + eps)^−½ / n · (n·dout − Σdout − n/(n−1)·x̂·Σ(dout·x̂)).",
@@ -185,7 +201,11 @@ def _bn_mistakes(dout, x, gamma, eps):
         out.append(Mistake(f"{key} must have gamma's shape, {tuple(gamma.shape)} here (sum with "
                            f"keepdim=True for (1, D), without it for (D,), or .view_as(gamma)).",
                            {key: value.reshape(other).numpy()}))
-    return out
+    if eps != 1e-5:
+        dx, dgamma, dbeta = _grads(_bn_forward(dout, 1e-5), x, gamma, np.zeros_like(gamma))
+        out.append(Mistake(f"eps is a parameter: this case passes eps = {eps:g}, and your result "
+                           "is what eps = 1e-5 gives.", {"dx": dx, "dgamma": dgamma, "dbeta": dbeta}))
+    return _distinct(out, _bn_expect(dout, x, gamma, eps), dtype)
 
 
 BN_LABELS = {"dx": "dx (the gradient of the input x)", "dgamma": "dgamma (the gradient of the gain gamma)",
@@ -195,10 +215,10 @@ BN_LABELS = {"dx": "dx (the gradient of the input x)", "dgamma": "dgamma (the gr
 def batchnorm(seed: int) -> list[Case]:
     rng = np.random.default_rng(seed)
     specs = [  # (N, D), dtype, gamma shape, x's std, eps (None: the default), what it is about
-        ((2, 3), "float64", "(D,)", 1.0, None, "the smallest batch, N = 2"),
         ((32, 64), "float32", "(1, D)", 1.0, None, "the lecture's batch, n_hidden 64"),
         ((32, 200), "float64", "(1, D)", 1.0, None, "the lecture's batch, n_hidden 200"),
         ((7, 5), "float64", "(D,)", 3.0, 1e-3, "odd sizes, eps = 1e-3"),
+        ((2, 3), "float64", "(D,)", 1.0, None, "N = 2, the smallest batch (without eps, dx would be 0)"),
         ((16, 10), "float64", "(1, D)", 1e-3, None, "tiny variance (x's std 1e-3, var < eps)"),
         ((12, 9), "float32", "(D,)", 1e-3, None, "tiny variance (x's std 1e-3, var < eps)"),
     ]
@@ -214,7 +234,7 @@ def batchnorm(seed: int) -> list[Case]:
         cases.append(Case(
             f"x {(n, d)} {dtype}, gamma {gshape}, {about}", _probe_batchnorm, args,
             expect=lambda a=dout, b=x, g=gamma, e=e: _bn_expect(a, b, g, e),
-            mistakes=lambda a=dout, b=x, g=gamma, e=e: _bn_mistakes(a, b, g, e),
+            mistakes=lambda a=dout, b=x, g=gamma, e=e, t=dtype: _bn_mistakes(a, b, g, e, t),
             dtype=dtype, labels=BN_LABELS,
         ))
     return cases

@@ -106,7 +106,7 @@ def test_a_damaged_cache_file_is_removed_and_replaced(shared_data, server, monke
 def test_a_file_the_learner_added_wins_over_the_cache(shared_data, tmp_path):
     from tutor.data import user
 
-    store.copy_atomic(shared_data / "names.txt", store.canonical_path(spec("names")))
+    store.write_atomic(store.canonical_path(spec("names")), (shared_data / "names.txt").read_bytes())
     mine = tmp_path / "mine.txt"
     mine.write_text("ada\ngrace\n")
     user.add("names", mine)
@@ -134,3 +134,13 @@ def test_the_data_module_imports_neither_textual_nor_torch():
             "assert not bad, bad")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root, timeout=60)
+
+
+def test_an_interrupted_write_leaves_no_file_behind(tmp_path, monkeypatch):
+    def crash(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        store.write_atomic(tmp_path / "names.txt", b"emma\n")
+    assert list(tmp_path.iterdir()) == []

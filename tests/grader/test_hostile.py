@@ -76,6 +76,7 @@ def test_worst_element_is_named(toy_course, toy_workspace):
     ("def scale(x):\n    while True:\n        print('spam' * 1000)\n", "did not finish", 6),
     ("import os, signal\ndef scale(x):\n    os.kill(os.getppid(), signal.SIGKILL)\n", "raised", 3),
     ("def scale(x):\n    open('/tmp/zerohero-pwned', 'w').write('x')\n    return 2 * x\n", "PermissionError", 3),
+    ("import os\ndef scale(x):\n    os.chmod(__file__, 0)\n    return 2 * x\n", "PermissionError", 3),
     ("import socket\ndef scale(x):\n    socket.create_connection(('127.0.0.1', 22), timeout=1)\n", "raised", 4),
     ("import os\ndef scale(x):\n    while True:\n        os.fork()\n", "", 6),
 ])
@@ -171,3 +172,24 @@ def test_missing_file_says_how_to_restore(toy_course, toy_workspace):
     os.remove(toy_workspace.file(ex))
     verdict = grade(ex, toy_workspace.file(ex), seed=1)
     assert not verdict.passed and "zerohero reset toy.scale" in verdict.error
+
+
+@pytest.mark.parametrize("module", ["statistics", "fractions", "heapq", "decimal", "json"])
+def test_learner_may_import_the_standard_library(toy_course, toy_workspace, module):
+    src = f"import {module}\ndef scale(x):\n    return 2 * x\n"
+    verdict, _ = _grade(toy_course, toy_workspace, "toy.scale", src)
+    assert verdict.passed, _text(verdict)
+
+
+def test_threads_are_allowed_processes_are_not(toy_course, toy_workspace):
+    src = ("import threading, subprocess\n"
+           "def scale(x):\n"
+           "    out = []\n"
+           "    t = threading.Thread(target=lambda: out.append(2 * x))\n"
+           "    t.start(); t.join()\n"
+           "    return out[0]\n")
+    verdict, _ = _grade(toy_course, toy_workspace, "toy.scale", src)
+    assert verdict.passed, _text(verdict)
+    src = "import subprocess\ndef scale(x):\n    subprocess.run(['true'])\n    return 2 * x\n"
+    verdict, _ = _grade(toy_course, toy_workspace, "toy.scale", src)
+    assert not verdict.passed and "raised" in _text(verdict)

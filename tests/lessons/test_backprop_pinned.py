@@ -242,7 +242,7 @@ CE_CHEATS = {
             d = F.softmax(logits, 1)
             d[range(logits.shape[0]), targets] -= 1
             return d / 32
-    """, ["dlogits"]),
+    """, ["you divided by 32, the lecture's batch size", "13 here"]),
     "returns_float64": ("""
         import torch.nn.functional as F
 
@@ -263,7 +263,10 @@ CE_FORWARD = "F.cross_entropy(l, targets)"
 @pytest.mark.parametrize("cheat", sorted(CE_CHEATS))
 def test_cross_entropy_cheats_fail(tmp_path, cheat):
     source, phrases = CE_CHEATS[cheat]
-    _fails_with(_grade(tmp_path, CE, source), *phrases)
+    verdict = _grade(tmp_path, CE, source)
+    _fails_with(verdict, *phrases)
+    if cheat == "returns_float64":  # a dtype slip is not mistaken for a maths mistake
+        assert "Likely mistake" not in _text(verdict)
 
 
 @pytest.mark.parametrize("way", sorted(AUTOGRAD_WAYS))
@@ -470,7 +473,8 @@ BN_CHEATS = {
             dx = gamma * inv / n * (n * dout - dbeta - n / (n - 1) * xhat * dgamma)
             return dx, dgamma.view_as(gamma), dbeta.view_as(gamma)
     """, ["values off"]),
-    "fixed_eps": (BN_STYLES["reference"].replace("+ eps)", "+ 1e-5)"), ["eps = 1e-3"]),
+    "fixed_eps": (BN_STYLES["reference"].replace("+ eps)", "+ 1e-5)"),
+                  ["eps = 1e-3", "eps is a parameter: this case passes eps = 0.001"]),
     "returns_float64": (_bn("return dx.double(), dgamma.view_as(gamma), dbeta.view_as(gamma)\n"),
                         ["the inputs were float32 but your result is float64; return results in the inputs' dtype"]),
     "returns_one_tensor": (_bn("return dx\n"), ["should return a tuple (dx, dgamma, dbeta), got Tensor"]),
@@ -485,6 +489,8 @@ def test_batchnorm_cheats_fail(tmp_path, cheat):
     text = "\n".join(f"{c.name}: {c.message}" for c in verdict.checks if not c.passed)
     for phrase in phrases:
         assert phrase in text, text
+    if cheat == "returns_float64":  # a dtype slip is not mistaken for a maths mistake
+        assert "Likely mistake" not in text, text
 
 
 BN_FORWARD = "((gamma * (l - l.mean(0)) / ((l - l.mean(0)) ** 2).sum(0).div(len(l) - 1).add(eps).sqrt()) * dout).sum()"

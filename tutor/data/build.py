@@ -84,7 +84,8 @@ def _names(files: _Files) -> bytes:
     male = [(n, male or 0) for n, male, _ in rows]
 
     def ranked(pairs):
-        return [n.lower() for n, count in sorted((p for p in pairs if p[1] > 0), key=lambda p: (-p[1], p[0]))]
+        present = (p for p in pairs if p[1] > 0)
+        return [n.lower() for n, _ in sorted(present, key=lambda p: (-p[1], p[0]))]
 
     return "\n".join(ranked(female) + ranked(male)).encode("utf-8")
 

@@ -33,7 +33,8 @@ def add_parser(subparsers, parents: list[argparse.ArgumentParser] | None = None)
             and `--data-dir`); by default an equivalent one is made here.
     """
     parents = [_common()] if parents is None else parents
-    p = subparsers.add_parser("data", parents=parents, help="the lecture data sets: status, fetch, build, add, path",
+    p = subparsers.add_parser("data", parents=parents,
+                              help="the lecture data sets: status, fetch, build, add, path",
                               description="Where each lecture data set comes from, and how to get it.")
     p.set_defaults(func=run, data_cmd="status")
     sub = p.add_subparsers(dest="data_cmd", metavar="COMMAND")
@@ -123,14 +124,18 @@ def _status(args) -> tuple[int, dict, str]:
 
 
 def _fetch(args) -> tuple[int, dict, str]:
+    if args.url and not args.name:
+        return USAGE, {"ok": False, "error": "--url needs a NAME"}, "zerohero data fetch: --url needs a NAME"
     data_dir = getattr(args, "data_dir", None)
     results, texts, code = [], [], OK
     for name in _names(args):
         spec = registry.spec(name)
         have = resolve.locate(name, data_dir)
-        if have is not None and have.canonical and not args.force:
-            results.append({"name": name, "ok": True, "action": "already present", "dataset": have.to_json()})
-            texts.append(f"{name}: already here, verified: {have.path}")
+        ready = have if have is not None and have.canonical else \
+            resolve.cached(spec, store.canonical_path(spec), spec.sha256, spec.bytes, "cache", [])
+        if ready is not None and not args.force:
+            results.append({"name": name, "ok": True, "action": "already present", "dataset": ready.to_json()})
+            texts.append(f"{name}: already here, verified: {ready.path}")
             continue
         bar = report.Bar(f"{spec.file:<20}")
         try:
@@ -190,8 +195,8 @@ def _add(args) -> tuple[int, dict, str]:
         return USAGE, {"ok": False, "error": "give the FILE to add (or --remove)"}, \
             "zerohero data add: give the FILE to add, e.g. zerohero data add names my_names.txt"
     ds, diff = user.add(name, args.file, data_dir=getattr(args, "data_dir", None))
-    text = f"{name}: your file is added and lessons will use it: {ds.path}\n  {ds.label}\n{report.compare_text(name, diff)}\n" \
-           f"(undo with: zerohero data add {name} --remove)"
+    text = "\n".join([f"{name}: your file is added and lessons will use it: {ds.path}", f"  {ds.label}",
+                      report.compare_text(name, diff), f"(undo with: zerohero data add {name} --remove)"])
     return OK, {"ok": True, "name": name, "dataset": ds.to_json(), "compare": diff}, text
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import os
 import socket
@@ -13,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tutor.data.model import DownloadError
-from tutor.data.store import CHUNK
+from tutor.data.store import CHUNK, digest
 
 Progress = Callable[[int, "int | None"], None]
 """Called as progress(bytes_done, bytes_total_or_None) while a download runs."""
@@ -53,24 +52,16 @@ def download(url: str, dest: Path, *, sha256: str, size: int, timeout: float | N
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     resumed = _fetch(url, part, size, timeout, progress)
-    got = _hash(part)
+    got = digest(part)[0]
     if got != sha256 and resumed:
         part.unlink(missing_ok=True)
         _fetch(url, part, size, timeout, progress)
-        got = _hash(part)
+        got = digest(part)[0]
     if got != sha256:
         part.unlink(missing_ok=True)
         raise DownloadError(f"{url} sent a file whose sha256 is {got[:12]}…, not the expected "
                             f"{sha256[:12]}…; it was rejected and nothing was saved")
     os.replace(part, dest)
-
-
-def _hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(CHUNK), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _fetch(url: str, part: Path, size: int, timeout: float, progress: Progress | None) -> bool:
@@ -85,8 +76,11 @@ def _fetch(url: str, part: Path, size: int, timeout: float, progress: Progress |
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             resumed = start > 0 and response.status == 206 and _range_start(response) == start
+            if response.status == 206 and not resumed:
+                part.unlink(missing_ok=True)  # a range we did not ask for: ask for the whole file
+                return _fetch(url, part, size, timeout, progress)
             if not resumed:
-                start = 0  # the server sent everything (or an unusable range): restart
+                start = 0  # the server sent the whole file: restart
             length = response.headers.get("Content-Length")
             total = start + int(length) if length and length.isdigit() else (size or None)
             _stream(response, part, start, size, total, url, progress)

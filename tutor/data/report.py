@@ -64,10 +64,10 @@ def compare_text(name: str, report: dict) -> str:
         out.append(f"  characters only in the canonical file: {report['chars_only_canonical']!r}")
     if "lines_only_yours" in report:
         unit = "names" if name == "names" else "distinct lines"
-        out.append(f"  {unit} only in yours: {report['lines_only_yours']:,}"
-                   + (f", e.g. {', '.join(report['samples_only_yours'])}" if report["samples_only_yours"] else ""))
-        out.append(f"  {unit} only in the canonical file: {report['lines_only_canonical']:,}"
-                   + (f", e.g. {', '.join(report['samples_only_canonical'])}" if report["samples_only_canonical"] else ""))
+        for side, where in (("yours", "yours"), ("canonical", "the canonical file")):
+            samples = report[f"samples_only_{side}"]
+            out.append(f"  {unit} only in {where}: {report[f'lines_only_{side}']:,}"
+                       + (f", e.g. {', '.join(samples)}" if samples else ""))
     out += [f"  note: {n}" for n in report["notes"]]
     out.append("The lecture's numbers will differ on your file; the tutor labels every figure with it.")
     return "\n".join(out)
@@ -88,7 +88,8 @@ class Bar:
         self.last = now
         if total:
             filled = int(30 * done / total)
-            line = f"{self.title} [{'#' * filled}{'.' * (30 - filled)}] {100 * done / total:5.1f}%  {done / 1e3:,.0f} kB"
+            bar = "#" * filled + "." * (30 - filled)
+            line = f"{self.title} [{bar}] {100 * done / total:5.1f}%  {done / 1e3:,.0f} kB"
         else:
             line = f"{self.title} {done / 1e3:,.0f} kB"
         self.stream.write("\r" + line)

@@ -7,7 +7,6 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
 
 from tutor.data.registry import Spec
 
@@ -65,59 +64,20 @@ def matches(path: Path, sha256: str, size: int) -> bool:
         return False
 
 
-def _tempfile(dest: Path) -> tuple[BinaryIO, Path]:
-    # Same folder as dest, so os.replace is a rename on one file system and therefore atomic.
+def write_atomic(dest: Path, data: bytes) -> None:
+    """Writes `data` to `dest` through a temporary file and a rename, so dest is never half written."""
+    # Same folder as dest, so os.replace is a rename within one file system, which is atomic.
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
-    return os.fdopen(fd, "wb"), Path(tmp)
-
-
-def commit(f: BinaryIO, tmp: Path, dest: Path) -> None:
-    """Flushes `f` to disk, closes it and renames `tmp` onto `dest`, so dest is never half written."""
     try:
-        f.flush()
-        os.fsync(f.fileno())
-        f.close()
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, dest)
     except BaseException:
-        f.close()
-        tmp.unlink(missing_ok=True)
+        Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def write_atomic(dest: Path, data: bytes) -> None:
-    """Writes `data` to `dest` through a temporary file and a rename."""
-    f, tmp = _tempfile(dest)
-    try:
-        f.write(data)
-    except BaseException:
-        f.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    commit(f, tmp, dest)
-
-
-def copy_atomic(src: Path, dest: Path) -> tuple[str, int]:
-    """Copies `src` to `dest` atomically.
-
-    Returns:
-        The sha256 and size of what was written (hashed while copying, so a file that changes
-        under us is still described correctly).
-    """
-    f, tmp = _tempfile(dest)
-    h, n = hashlib.sha256(), 0
-    try:
-        with src.open("rb") as s:
-            for chunk in iter(lambda: s.read(CHUNK), b""):
-                h.update(chunk)
-                n += len(chunk)
-                f.write(chunk)
-    except BaseException:
-        f.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    commit(f, tmp, dest)
-    return h.hexdigest(), n
 
 
 def meta_path(path: Path) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from pathlib import Path
 
@@ -14,7 +15,7 @@ MAX_BYTES = 200 * 1024 * 1024  # far above any text a lesson can train on in a t
 SAMPLES = 5
 
 
-def _read(file: Path) -> str:
+def _read(file: Path) -> tuple[bytes, str]:
     try:
         data = file.read_bytes()
     except OSError as e:
@@ -22,7 +23,7 @@ def _read(file: Path) -> str:
     if not data.strip():
         raise DataError(f"{file} is empty")
     try:
-        return data.decode("utf-8")
+        return data, data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise DataError(f"{file} is not UTF-8 text (byte {e.start}); save it as UTF-8 and add it again") from None
 
@@ -89,10 +90,11 @@ def add(name: str, file: Path, *, data_dir: Path | str | None = None) -> tuple[D
         raise DataError(f"{file} is not a file")
     if file.stat().st_size > MAX_BYTES:
         raise DataError(f"{file} is larger than {MAX_BYTES // 2**20} MB; a lesson could not train on it here")
-    text = _read(file)
+    data, text = _read(file)
     report = compare(spec, text, canonical_text(spec, data_dir))
     dest = store.user_path(spec)
-    sha, size = store.copy_atomic(file, dest)
+    store.write_atomic(dest, data)  # the bytes compared are the bytes kept
+    sha, size = hashlib.sha256(data).hexdigest(), len(data)
     origin = f"added from {file.resolve()}"
     store.write_meta(dest, {"origin": origin, "sha256": sha, "bytes": size, "at": time.time()})
     found = cached(spec, dest, sha, size, "user", [])

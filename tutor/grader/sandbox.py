@@ -70,6 +70,104 @@ def _landlock(libc, abi: int) -> bool:
     return ok
 
 
+# seccomp: refuse fork/vfork/clone3 and any clone that is not a thread, so learner code cannot
+# start processes (a fork bomb included) whatever user it runs as. Numbers per architecture.
+_SECCOMP_ARCH = {  # machine: (AUDIT_ARCH, clone, clone3, fork, vfork)
+    "x86_64": (0xC000003E, 56, 435, 57, 58),
+    "aarch64": (0xC00000B7, 220, 435, None, None),
+}
+# Metadata changes Landlock does not cover (chmod, chown, xattrs, timestamps): refused as well.
+_METADATA_CALLS = {
+    "x86_64": (90, 91, 268, 452, 92, 93, 94, 260, 188, 189, 190, 197, 198, 199, 132, 235, 261, 280),
+    "aarch64": (52, 53, 452, 54, 55, 5, 6, 7, 14, 15, 16, 88),
+}
+_RET_ALLOW, _RET_ERRNO = 0x7FFF0000, 0x00050000
+_CLONE_THREAD = 0x00010000
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def _no_new_processes(libc) -> bool:
+    """Installs the seccomp filter: no new processes, no metadata changes."""
+    arch = _SECCOMP_ARCH.get(os.uname().machine)
+    if arch is None:
+        return False
+    audit, clone, clone3, fork, vfork = arch
+    ld, jeq, and_, ret = 0x20, 0x15, 0x54, 0x06
+    eagain, enosys, eperm = 11, 38, 1
+    prog = [
+        (ld, 0, 0, 4),                      # A = arch
+        (jeq, 1, 0, audit),                 # ours? go on : allow
+        (ret, 0, 0, _RET_ALLOW),
+        (ld, 0, 0, 0),                      # A = syscall number
+        (jeq, 0, 1, clone3),                # clone3: ENOSYS makes libc fall back to clone
+        (ret, 0, 0, _RET_ERRNO | enosys),
+    ]
+    for nr in (fork, vfork):
+        if nr is not None:
+            prog += [(jeq, 0, 1, nr), (ret, 0, 0, _RET_ERRNO | eagain)]
+    for nr in _METADATA_CALLS[os.uname().machine]:
+        prog += [(jeq, 0, 1, nr), (ret, 0, 0, _RET_ERRNO | eperm)]
+    prog += [
+        (jeq, 1, 0, clone),                 # clone: look at its flags
+        (ret, 0, 0, _RET_ALLOW),
+        (ld, 0, 0, 16),                     # A = low word of args[0] (flags)
+        (and_, 0, 0, _CLONE_THREAD),
+        (jeq, 0, 1, _CLONE_THREAD),         # a thread: allowed
+        (ret, 0, 0, _RET_ALLOW),
+        (ret, 0, 0, _RET_ERRNO | eagain),
+    ]
+    filters = (_SockFilter * len(prog))(*[_SockFilter(*ins) for ins in prog])
+    fprog = _SockFprog(len(prog), filters)
+    return libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) == 0  # PR_SET_SECCOMP, FILTER
+
+
+def _readable_by_others(paths) -> bool:
+    """True when every folder above `paths` lets other users through (o+x), so nobody can import."""
+    import stat
+
+    for path in paths:
+        p = os.path.abspath(path)
+        while True:
+            try:
+                if not os.stat(p).st_mode & stat.S_IXOTH:
+                    return False
+            except OSError:
+                return False
+            parent = os.path.dirname(p)
+            if parent == p:
+                break
+            p = parent
+    return True
+
+
+def _python_paths() -> list[str]:
+    import sysconfig
+
+    paths = [sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"]]
+    for name in ("torch", "numpy"):
+        module = sys.modules.get(name)
+        if module is not None and getattr(module, "__file__", None):
+            paths.append(os.path.dirname(module.__file__))
+    return paths
+
+
+def _drop_capabilities(libc) -> bool:
+    """Root that cannot become nobody (its Python is not readable by others) keeps uid 0 but no powers."""
+    nr = {"x86_64": 126, "aarch64": 91}.get(os.uname().machine)
+    if nr is None:
+        return False
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable x 2: all zero
+    return libc.syscall(nr, ctypes.byref(header), ctypes.byref(data)) == 0
+
+
 def _limit(which: int, value: int) -> None:
     try:
         soft, hard = resource.getrlimit(which)
@@ -102,15 +200,19 @@ def confine(memory_mb: int, cpu_s: float) -> list[str]:
     _limit(resource.RLIMIT_CPU, int(cpu_s) + 1)
     _limit(resource.RLIMIT_CORE, 0)
     _limit(resource.RLIMIT_FSIZE, 1 << 20)
+    linux = libc is not None and sys.platform.startswith("linux")
     if os.geteuid() == 0:
-        os.setgroups([])
-        os.setgid(NOBODY)
-        os.setuid(NOBODY)
-        layers.append("unprivileged user")
-    if hasattr(resource, "RLIMIT_NPROC"):
-        _limit(resource.RLIMIT_NPROC, 16 if os.geteuid() == NOBODY else 512)
-    if libc is not None and sys.platform.startswith("linux"):
+        if _readable_by_others(_python_paths()):
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            layers.append("unprivileged user")
+        elif linux and _drop_capabilities(libc):
+            layers.append("no capabilities")
+    if linux:
         libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+        if _no_new_processes(libc):
+            layers.append("no new processes")
         abi = landlock_abi()
         if abi and _landlock(libc, abi):
             layers.append(f"landlock v{abi}")
@@ -133,5 +235,5 @@ def isolation_report() -> tuple[bool, str]:
     else:
         parts.append("no memory limit on this platform (RLIMIT_AS is Linux-only)")
     if os.geteuid() == 0:
-        parts.append("runs as nobody")
+        parts.append("runs as nobody" if _readable_by_others(_python_paths()) else "root without capabilities")
     return True, ", ".join(parts)
