@@ -254,7 +254,7 @@ def parser() -> argparse.ArgumentParser:
     except ImportError:
         add_data = None
     if add_data is not None:
-        add_data(sub)
+        add_data(sub, parents=[common])
     return p
 
 
@@ -280,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
         return fail(args, str(e), e.code)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `zerohero list | head`: the reader left; that is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return OK
 
 
 if __name__ == "__main__":

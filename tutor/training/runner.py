@@ -80,7 +80,27 @@ class Training:
         self._lock = threading.Lock()
 
     # -- control ----------------------------------------------------------------------------
+    def _ensure_data(self) -> str | None:
+        """Finds (or builds from an installed package) the run's data sets, here: the child may not
+        write files. Returns the learner-facing message when one is missing."""
+        if not self.run.data:
+            return None
+        from tutor.data import DataMissing, get
+
+        data_dir = self.request["data_dir"]
+        try:
+            for name in self.run.data:
+                get(name, data_dir=Path(data_dir) if data_dir else None)
+        except DataMissing as e:
+            return str(e)
+        return None
+
     def start(self) -> None:
+        """Starts the child; a missing data set becomes the run's error event instead."""
+        self.started = time.monotonic()
+        self._early_error = self._ensure_data()
+        if self._early_error:
+            return
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
@@ -132,6 +152,10 @@ class Training:
     # -- events -----------------------------------------------------------------------------
     def events(self) -> Iterator[dict]:
         """Step events (with `steps_per_s`, `elapsed_s`, `eta_s`), then one 'done'/'stopped'/'error'."""
+        if getattr(self, "_early_error", None):
+            self.result.status, self.result.error = "crashed", self._early_error
+            yield {"kind": "error", "result": self.result}
+            return
         assert self.proc is not None, "start() first"
         first_step, first_time = None, None
         for raw in iter(self.proc.stdout.readline, b""):

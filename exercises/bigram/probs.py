@@ -1,0 +1,19 @@
+"""Lesson 2, exercise 2: from counts to probabilities, one row at a time, with smoothing.
+
+Grade it with:  zerohero check bigram.probs
+"""
+
+import torch
+
+
+def probabilities(counts: torch.Tensor, smoothing: float = 1.0) -> torch.Tensor:
+    """Returns P (V, V): row i of (counts + smoothing), divided by that row's sum.
+
+        P[i, j] = (N[i, j] + s) / Σₖ (N[i, k] + s)          so that  Σⱼ P[i, j] = 1 for every i
+
+    `counts` is a float tensor (float32 or float64); P comes back in the same dtype. Leave
+    `counts` itself unchanged (work on a new tensor). Mind the broadcasting: a sum over dim 1
+    must keep its dimension (keepdim=True) to divide each row by its own sum.
+    """
+    # TODO: add the smoothing, then divide every row by its sum
+    raise NotImplementedError("Lesson 02: probabilities")

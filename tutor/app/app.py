@@ -1,0 +1,297 @@
+"""Provides `ZeroHeroApp`, the factory `make_app` (tests inject a course, workspace and grader) and `run_app`."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import partial
+from pathlib import Path
+from typing import Iterable
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from tutor.app.messages import FileSaved, GradeStarted, TrainFinished, TrainStepped, VerdictReady
+from tutor.app.session import Session
+from tutor.course.model import Course, Exercise, Lesson
+from tutor.course.workspace import Workspace
+
+
+class ZeroHeroApp(App[int]):
+    """A thin app: holds the session, watches the workspace, grades and trains in workers."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "zerohero"
+    SUB_TITLE = "Neural Networks: Zero to Hero, by doing"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, course: Course, session: Session | None, *, grader_factory=None,
+                 data_dir: Path | None = None, watch: bool = True, suggest_root: Path | None = None):
+        super().__init__()
+        self.course = course
+        self.session = session
+        self.data_dir = data_dir
+        self.watching = watch
+        self.suggest_root = suggest_root
+        self._grader_factory = grader_factory
+        self._seen: dict[str, str] = {}
+        """Content hash per exercise id of the last version seen, so one save is graded once."""
+        self.live = None
+        """The training run in progress or last ended (`tutor.app.live.LiveRun`), app-wide."""
+        self._closed = False
+
+    # -- start --------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self.session is None:
+            from tutor.app.screens.modals import CreateWorkspace
+
+            self.push_screen(CreateWorkspace(self.suggest_root), self._workspace_made)
+            return
+        self._open()
+
+    def _workspace_made(self, root: Path | None) -> None:
+        if root is None:
+            self.exit(1)
+            return
+        from tutor.course.progress import Progress
+        from tutor.course.workspace import init
+
+        ws, _ = init(self.course, root)
+        self.session = Session(self.course, ws, Progress(ws.state_dir), self._make_grader(), self.data_dir)
+        self.notify(f"Workspace ready at {ws.root}. Your exercise files are under exercises/.", timeout=6)
+        self._open()
+
+    def _make_grader(self):
+        if self._grader_factory is not None:
+            return self._grader_factory()
+        from tutor.grader.client import GraderClient
+
+        return GraderClient()
+
+    def _open(self) -> None:
+        from tutor.app.screens.home import HomeScreen
+
+        s = self.session
+        self.push_screen(HomeScreen())
+        for ex in self.course.exercises:
+            self._seen[ex.id] = _digest(s.workspace.file(ex))
+        last = self.course.lesson(s.progress.get_meta("last_lesson") or "")
+        if last is not None:
+            self.open_lesson(last, s.progress.get_meta("last_exercise"))
+        if s.progress.notice:
+            self.notify(s.progress.notice, severity="warning", timeout=10)
+        if self.watching:
+            self.run_worker(self._watch(), group="watch", exclusive=True, name="watch")
+        self.call_after_refresh(self._warm_grader)
+
+    @work(thread=True, group="grader-start", exit_on_error=False)
+    def _warm_grader(self) -> None:
+        self.session.grader.start()
+
+    # -- navigation ---------------------------------------------------------------------------
+    def open_lesson(self, lesson: Lesson, exercise_name: str | None = None) -> None:
+        from tutor.app.screens.lesson import LessonScreen
+
+        self.session.progress.set_meta("last_lesson", lesson.id)
+        self.push_screen(LessonScreen(lesson, exercise_name))
+
+    def open_training(self, lesson: Lesson) -> None:
+        from tutor.app.screens.train import TrainScreen
+
+        self.push_screen(TrainScreen(lesson))
+
+    def action_help(self) -> None:
+        from tutor.app.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen = set()
+        for binding in [*getattr(screen, "BINDINGS", []), *self.BINDINGS]:
+            if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = binding.key_display or binding.key.split(",")[0]
+            target = self if binding in self.BINDINGS else screen
+            yield SystemCommand(binding.description, f"key: {key}", partial(target.run_action, binding.action))
+        if self.session is not None:
+            for lesson in self.course.lessons:
+                yield SystemCommand(f"Open lesson {lesson.number}: {lesson.title}", lesson.summary,
+                                    partial(self._goto_lesson, lesson))
+                if lesson.runs:
+                    yield SystemCommand(f"Train lesson {lesson.number}: {lesson.runs[0].title}",
+                                        "the live training view", partial(self._goto_training, lesson))
+
+    def _home(self) -> None:
+        from tutor.app.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def _goto_lesson(self, lesson: Lesson) -> None:
+        self._home()
+        self.open_lesson(lesson)
+
+    def _goto_training(self, lesson: Lesson) -> None:
+        self._home()
+        self.open_training(lesson)
+
+    # -- watching and grading -----------------------------------------------------------------
+    async def _watch(self) -> None:
+        from tutor.app import watch
+
+        await watch.watch(self.session.workspace.root / "exercises", lambda p: self.post_message(FileSaved(p)))
+
+    @on(FileSaved)
+    def _file_saved(self, message: FileSaved) -> None:
+        ex = self.session.exercise_for(message.path)
+        if ex is not None:
+            self.check_changed(ex, "saved")
+
+    def check_changed(self, exercise: Exercise, reason: str) -> bool:
+        """Grades `exercise` if its file differs from the last version seen; True if it does."""
+        digest = _digest(self.session.workspace.file(exercise))
+        if self._seen.get(exercise.id) == digest:
+            return False
+        self._seen[exercise.id] = digest
+        self.request_grade(exercise, reason)
+        return True
+
+    def request_grade(self, exercise: Exercise, reason: str) -> None:
+        self._seen[exercise.id] = _digest(self.session.workspace.file(exercise))
+        self._broadcast("grade_started", GradeStarted(exercise.id, reason))
+        self._grade(exercise, reason)
+
+    @work(thread=True, exclusive=True, group="grader", exit_on_error=False)
+    def _grade(self, exercise: Exercise, reason: str) -> None:
+        s = self.session
+        before = s.progress.status(exercise.id)
+        verdict = s.grader.grade(exercise.id, s.workspace.file(exercise),
+                                 timeout_s=max(60.0, exercise.timeout_s * 6 + 30))
+        if get_current_worker().is_cancelled:
+            return
+        s.progress.record_attempt(exercise.id, verdict.passed, verdict.seed, verdict.summary,
+                                  getattr(verdict, "duration_s", 0.0))
+        self.post_message(VerdictReady(exercise.id, verdict, reason, before))
+
+    @on(VerdictReady)
+    def _verdict_ready(self, message: VerdictReady) -> None:
+        self.session.last_verdicts[message.exercise_id] = message.verdict
+        shown = self._broadcast("verdict_ready", message)
+        ex = self.course.exercise(message.exercise_id)
+        title = ex.title if ex else message.exercise_id
+        v = message.verdict
+        if v.passed and message.status_before != "passed":
+            self.notify(f"✓ {title} passes. Its solution is open to you now (s).", title="Passed", timeout=6)
+        elif not shown:
+            good = sum(c.passed for c in v.checks)
+            text = f"✓ {title}: passes" if v.passed else f"✗ {title}: {good}/{len(v.checks)} checks pass"
+            self.notify(text, severity="information" if v.passed else "warning")
+
+    def _broadcast(self, method: str, message) -> bool:
+        """Calls `method(message)` on every screen that has it (attributes down); True if one showed it."""
+        shown = False
+        for screen in list(self.screen_stack):
+            handler = getattr(screen, method, None)
+            if handler is not None:
+                shown = bool(handler(message)) or shown
+        return shown
+
+    # -- training -----------------------------------------------------------------------------
+    def start_training(self, live) -> None:
+        """Starts `live` (a LiveRun) in the train worker; one run at a time."""
+        self.live = live
+        self._train(live)
+
+    @work(thread=True, exclusive=True, group="train", exit_on_error=False)
+    def _train(self, live) -> None:
+        live.run_blocking(self.session.progress, lambda: self.post_message(TrainStepped(live)))
+        self.post_message(TrainFinished(live))
+
+    @on(TrainStepped)
+    def _train_stepped(self, message: TrainStepped) -> None:
+        message.live.drain()
+        self._broadcast("train_stepped", message)
+
+    @on(TrainFinished)
+    def _train_finished(self, message: TrainFinished) -> None:
+        message.live.drain()
+        shown = self._broadcast("train_finished", message)
+        if not shown:
+            self.notify(message.live.headline(), title="Training", timeout=8)
+
+    # -- quitting -----------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        self.shutdown()
+        self.exit(0)
+
+    def shutdown(self) -> None:
+        """Kills the training child and the grader server (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.live is not None:
+            self.live.stop()
+        if self.session is not None:
+            try:
+                self.session.grader.close()
+            except Exception:  # noqa: BLE001 - quitting must not fail
+                pass
+
+    def on_unmount(self) -> None:
+        self.shutdown()
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def make_app(course: Course | None = None, workspace: Workspace | Path | None = None, *, grader=None,
+             data_dir: Path | None = None, watch: bool = True) -> ZeroHeroApp:
+    """Builds the app; with no workspace found it asks to create one (default ./zerohero).
+
+    Args:
+        course: The course (default: the installed one, or $ZEROHERO_COURSE).
+        workspace: A Workspace, a folder, or None to search from the current directory.
+        grader: A grader object or a zero-argument factory (default: the warm `GraderClient`).
+        data_dir: Where the lecture data sets are, if not the default.
+        watch: Watch the workspace for saves (tests of other things turn it off).
+    """
+    from tutor.course.loader import load_course
+    from tutor.course.progress import Progress
+    from tutor.course.workspace import NoWorkspace, find
+
+    course = course or load_course()
+    factory = grader if grader is None or callable(grader) and not hasattr(grader, "grade") else (lambda: grader)
+    ws, suggest = None, None
+    if isinstance(workspace, Workspace):
+        ws = workspace
+    else:
+        try:
+            ws = find(workspace)
+        except NoWorkspace:
+            suggest = Path(workspace).expanduser().resolve() if workspace else Path.cwd() / "zerohero"
+    app = ZeroHeroApp(course, None, grader_factory=factory, data_dir=data_dir, watch=watch, suggest_root=suggest)
+    if ws is not None:
+        app.session = Session(course, ws, Progress(ws.state_dir), app._make_grader(), data_dir)
+    return app
+
+
+def run_app(args) -> int:
+    """`zerohero tutor`: runs the app until the learner quits; returns the exit status."""
+    app = make_app(workspace=getattr(args, "workspace", None), data_dir=getattr(args, "data_dir", None))
+    try:
+        code = app.run()
+    finally:
+        app.shutdown()
+    return int(code or 0)
