@@ -20,6 +20,14 @@ def _array(value, what: str):
     raise TypeError(f"{what} should be a tensor, got {type(value).__name__}")
 
 
+def _outputs(result, function: str, names: tuple[str, ...]) -> dict:
+    """The learner's tuple of tensors under their names; a wrong kind of result is a clear error."""
+    if isinstance(result, (tuple, list)) and len(result) == len(names):
+        return {name: _array(value, name) for name, value in zip(names, result)}
+    got = type(result).__name__ + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else "")
+    raise TypeError(f"{function} should return a tuple ({', '.join(names)}), got {got}")
+
+
 def _grads(forward, *inputs: np.ndarray) -> list[np.ndarray]:
     """float64 autograd: the gradients of forward(*inputs) (a scalar) with respect to every input."""
     ts = [torch.tensor(a, dtype=torch.float64).requires_grad_() for a in inputs]
@@ -124,12 +132,9 @@ def cross_entropy(seed: int) -> list[Case]:
 
 def _probe_batchnorm(learner, dout, x, gamma, eps=None):
     args = (torch.from_numpy(dout), torch.from_numpy(x), torch.from_numpy(gamma))
-    result = learner.batchnorm_backward(*args) if eps is None else learner.batchnorm_backward(*args, eps)
-    if not isinstance(result, (tuple, list)) or len(result) != 3:
-        raise TypeError("batchnorm_backward should return a tuple (dx, dgamma, dbeta), got "
-                        f"{type(result).__name__}" + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else ""))
-    dx, dgamma, dbeta = result
-    return {"dx": _array(dx, "dx"), "dgamma": _array(dgamma, "dgamma"), "dbeta": _array(dbeta, "dbeta")}
+    if eps is not None:  # positional, whatever the learner named the parameter
+        args += (eps,)
+    return _outputs(learner.batchnorm_backward(*args), "batchnorm_backward", ("dx", "dgamma", "dbeta"))
 
 
 def _bn_forward(dout, eps, bessel=True, eps_mode="inside"):
@@ -169,9 +174,10 @@ def _bn_mistakes(dout, x, gamma, eps, dtype):
         return {"dx": dx, "dgamma": dgamma, "dbeta": dbeta}
 
     out = [
-        Mistake("the biased variance (dividing by N). The lecture's batch norm uses Bessel's "
-                "correction, var = Σ(x − mean)² / (N − 1), like x.var(0); torch.nn.BatchNorm1d "
-                "normalises with the biased one. This exercise follows the lecture.",
+        Mistake("the biased variance, Σ(x − mean)²/N. The lecture's batch norm uses Bessel's "
+                "correction, var = Σ(x − mean)²/(N − 1), as x.var(0) does, while "
+                "torch.nn.BatchNorm1d normalises with the biased one: a real difference between "
+                "the lecture and torch. This exercise follows the lecture.",
                 variant(bessel=False)),
         Mistake("eps in the wrong place: it goes inside the square root, 1/√(var + eps), not "
                 "1/(√var + eps).", variant(eps_mode="outside")),
@@ -187,13 +193,15 @@ def _bn_mistakes(dout, x, gamma, eps, dtype):
                 {"dx": (k * (-s1 - n / (n - 1) * xhat * s2)).numpy()}),
         Mistake("dgamma = Σ dout·x̂ uses the normalised x̂ = (x − mean)/√(var + eps), not the "
                 "centred x − mean.", {"dgamma": (d * diff).sum(0).reshape(gamma.shape).numpy()}),
-        Mistake("dgamma and dbeta are sums over the batch, dimension 0 (gamma is shared by every "
-                "row, so its gradient adds up every row's part), not over the features.",
+    ]
+    over_batch = ("gamma and beta are shared by every row, so dgamma and dbeta add up every row's "
+                  "part: sum over the batch, dim 0")
+    out += [
+        Mistake(f"{over_batch}, not over the features (dim 1).",
                 {"dgamma": (d * xhat).sum(1).numpy(), "dbeta": d.sum(1).numpy()}),
-        Mistake("dgamma and dbeta are sums over the batch, dimension 0, not over the features.",
+        Mistake(f"{over_batch}, not over the features (dim 1).",
                 {"dgamma": (d * xhat).sum(1, keepdim=True).numpy(), "dbeta": d.sum(1, keepdim=True).numpy()}),
-        Mistake("dgamma and dbeta must be summed over the batch (dim 0): gamma is shared by every "
-                "row, so its gradient adds up every row's part.",
+        Mistake(f"{over_batch}; yours kept one value per row, shape (N, D).",
                 {"dgamma": (d * xhat).numpy(), "dbeta": d.numpy()}),
     ]
     other = (1, x.shape[1]) if gamma.ndim == 1 else (x.shape[1],)
@@ -208,7 +216,8 @@ def _bn_mistakes(dout, x, gamma, eps, dtype):
     return _distinct(out, _bn_expect(dout, x, gamma, eps), dtype)
 
 
-BN_LABELS = {"dx": "dx (the gradient of the input x)", "dgamma": "dgamma (the gradient of the gain gamma)",
+BN_LABELS = {"dx": "dx (the gradient of the input x)",
+             "dgamma": "dgamma (the gradient of the gain gamma)",
              "dbeta": "dbeta (the gradient of the bias beta)"}
 
 
@@ -218,7 +227,7 @@ def batchnorm(seed: int) -> list[Case]:
         ((32, 64), "float32", "(1, D)", 1.0, None, "the lecture's batch, n_hidden 64"),
         ((32, 200), "float64", "(1, D)", 1.0, None, "the lecture's batch, n_hidden 200"),
         ((7, 5), "float64", "(D,)", 3.0, 1e-3, "odd sizes, eps = 1e-3"),
-        ((2, 3), "float64", "(D,)", 1.0, None, "N = 2, the smallest batch (without eps, dx would be 0)"),
+        ((2, 3), "float64", "(D,)", 1.0, None, "N = 2, the smallest batch (without eps, dx = 0)"),
         ((16, 10), "float64", "(1, D)", 1e-3, None, "tiny variance (x's std 1e-3, var < eps)"),
         ((12, 9), "float32", "(D,)", 1e-3, None, "tiny variance (x's std 1e-3, var < eps)"),
     ]
@@ -226,7 +235,8 @@ def batchnorm(seed: int) -> list[Case]:
     for (n, d), dtype, gshape, std, eps, about in specs:
         x = (std * rng.standard_normal((n, d)) + rng.standard_normal(d) * min(std, 1.0)).astype(dtype)
         gamma = (1.0 + 0.5 * rng.standard_normal(d if gshape == "(D,)" else (1, d))).astype(dtype)
-        dout = (rng.standard_normal((n, d)) / n).astype(dtype)
+        # a small upstream gradient where x̂ = (x − mean)·300 would blow dx up to float32's limits
+        dout = (rng.standard_normal((n, d)) / n * min(10 * std, 1.0)).astype(dtype)
         args = {"dout": dout, "x": x, "gamma": gamma}
         if eps is not None:
             args["eps"] = eps

@@ -18,6 +18,7 @@ LABELS = {"dq": "dq (the gradient of the queries q)", "dk": "dk (the gradient of
 
 
 def _array(value, what: str):
+    """Lets a tensor or array through; anything else is a clear error (not a verdict by itself)."""
     if isinstance(value, (torch.Tensor, np.ndarray)):
         return value
     raise TypeError(f"{what} should be a tensor, got {type(value).__name__}")
@@ -37,10 +38,10 @@ def _distinct(mistakes: list[Mistake], expected: dict, dtype: str) -> list[Mista
 
 def _probe(learner, dout, q, k, v):
     result = learner.causal_attention_backward(*(torch.from_numpy(a) for a in (dout, q, k, v)))
-    if not isinstance(result, (tuple, list)) or len(result) != 3:
-        raise TypeError("causal_attention_backward should return a tuple (dq, dk, dv), got "
-                        f"{type(result).__name__}" + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else ""))
-    return {key: _array(value, key) for key, value in zip(("dq", "dk", "dv"), result)}
+    if isinstance(result, (tuple, list)) and len(result) == 3:
+        return {key: _array(value, key) for key, value in zip(("dq", "dk", "dv"), result)}
+    got = type(result).__name__ + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else "")
+    raise TypeError(f"causal_attention_backward should return a tuple (dq, dk, dv), got {got}")
 
 
 def _weights(q, k, scale, mask="causal"):
@@ -98,7 +99,8 @@ def _mistakes(dout, q, k, v, dtype):
         Mistake("the mask covers the wrong triangle: keep j ≤ t (torch.tril), mask j > t.",
                 _grads(dout, q, k, v, mask="upper")),
         Mistake("the mask was applied after the softmax, so the rows no longer sum to 1: mask the "
-                "scores with −inf before the softmax.", _backward(dd, qq, kk, vv, _weights(qq, kk, scale, "after"))),
+                "scores with −inf before the softmax.",
+                _backward(dd, qq, kk, vv, _weights(qq, kk, scale, "after"))),
         Mistake("the softmax backward is missing its subtraction term: dS = P ⊙ (dP − Σⱼ P ⊙ dP), "
                 "the sum over each row (keepdim=True), not just P ⊙ dP.",
                 {"dq": plain @ kk, "dk": plain.transpose(-2, -1) @ qq}),

@@ -72,11 +72,18 @@ class LiveRun:
             training.start()
             if self._stop_asked:
                 training.stop()
+            final = None
             for event in training.events():
+                if event.get("kind") != "step":
+                    final = event  # pushed once the child is reaped and the run is recorded
+                    continue
                 with self._lock:
                     self._pending.append(event)
                 notify()
             record(progress, training)
+            if final is not None:
+                with self._lock:
+                    self._pending.append(final)
         except Exception as e:  # noqa: BLE001 - a run that cannot start is an error on screen
             msg = str(e).strip("'\"") if isinstance(e, (KeyError, ValueError)) else f"{type(e).__name__}: {e}"
             with self._lock:

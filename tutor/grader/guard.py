@@ -37,6 +37,13 @@ def forbid_autograd() -> None:
         if hasattr(torch.func, name):
             setattr(torch.func, name, refuse(f"torch.func.{name}()"))
 
+    import torch.autograd.forward_ad as fwad
+
+    for name in ("make_dual", "unpack_dual", "enter_dual_level", "exit_dual_level"):
+        setattr(fwad, name, refuse(f"forward-mode autograd (torch.autograd.forward_ad.{name})"))
+    fwad.dual_level.__enter__ = refuse("forward-mode autograd (torch.autograd.forward_ad.dual_level)")
+    torch._C._make_dual = refuse("forward-mode autograd (torch._make_dual)")
+
     set_grad = torch._C._set_grad_enabled
 
     def set_grad_enabled(mode):

@@ -1,0 +1,115 @@
+"""Provides `HomeScreen`: the seven lessons in order, progress per lesson, and what to do next."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tutor.course.model import Lesson
+
+
+def bar(done: int, total: int, width: int = 8) -> str:
+    if total == 0:
+        return " " * width
+    filled = round(width * done / total)
+    return "■" * filled + "□" * (width - filled)
+
+
+def lesson_prompt(session, lesson: Lesson, statuses: dict[str, str]) -> Text:
+    """A lesson's entry: number, title, progress, best run; its summary; what to do next."""
+    runs = session.progress.runs(lesson.id) if lesson.runs else []
+    done, total = session.lesson_counts(lesson, statuses)
+    text = Text.assemble((f"{lesson.number:>2}  ", "bold"), (lesson.title, "bold"))
+    if total:
+        style = "green" if done == total else "yellow" if done else "dim"
+        text.append(f"   {bar(done, total)} {done}/{total}", style=style)
+    best = session.best_run(lesson, runs) if runs else ""
+    if best:
+        text.append(f"   {best}", style="cyan")
+    if not lesson.ready:
+        text.append("   text coming soon", style="italic magenta")
+    text.append(f"\n    {lesson.summary}", style="")
+    if lesson.exercises or lesson.runs:
+        text.append(f"\n    {session.lesson_next(lesson, statuses, runs)}", style="dim")
+    else:
+        text.append("\n    not written yet: watch the lecture meanwhile", style="dim italic")
+    return text
+
+
+class HomeScreen(Screen):
+    """The course map; enter opens a lesson, t its training, c the next thing to do."""
+
+    CSS_PATH = "home.tcss"
+    AUTO_FOCUS = "#lessons"
+    BINDINGS = [
+        Binding("enter", "open", "Open lesson", priority=True),
+        Binding("c", "continue", "Continue"),
+        Binding("t", "train", "Train"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="next")
+        yield OptionList(id="lessons")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.refresh_lessons()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_lessons()
+
+    def refresh_lessons(self) -> None:
+        s = self.app.session
+        statuses = s.statuses()
+        options = self.query_one("#lessons", OptionList)
+        keep = options.highlighted
+        options.clear_options()
+        options.add_options(Option(lesson_prompt(s, l, statuses), id=l.id) for l in s.course.lessons)
+        lesson, line = s.course_next(statuses)
+        self._next = lesson
+        nxt = Text.assemble(("Next  ", "bold reverse"), " ", line)
+        if lesson is not None:
+            nxt.append("   (c to continue)", style="dim")
+        self.query_one("#next", Static).update(nxt)
+        if keep is None:
+            last = s.progress.get_meta("last_lesson")
+            ids = [l.id for l in s.course.lessons]
+            keep = ids.index(last) if last in ids else ids.index(lesson.id) if lesson else 0
+        options.highlighted = keep
+
+    def _highlighted(self) -> Lesson | None:
+        options = self.query_one("#lessons", OptionList)
+        if options.highlighted is None:
+            return None
+        return self.app.session.course.lessons[options.highlighted]
+
+    @on(OptionList.OptionSelected, "#lessons")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_lesson(self.app.session.course.lesson(event.option_id))
+
+    def action_open(self) -> None:
+        lesson = self._highlighted()
+        if lesson is not None:
+            self.app.open_lesson(lesson)
+
+    def action_continue(self) -> None:
+        if self._next is None:
+            self.notify("Nothing left to do in the lessons written so far.")
+            return
+        ex = self.app.session.next_exercise(self._next, self.app.session.statuses())
+        self.app.open_lesson(self._next, ex.name if ex else None)
+
+    def action_train(self) -> None:
+        lesson = self._highlighted()
+        if lesson is None:
+            return
+        if not lesson.runs:
+            self.notify(f"Lesson {lesson.number} has no training run yet.", severity="warning")
+            return
+        self.app.open_training(lesson)

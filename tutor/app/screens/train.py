@@ -1,0 +1,291 @@
+"""Provides `TrainScreen`: a lesson's run live (loss plot, panels, speed), its controls, and past runs."""
+
+from __future__ import annotations
+
+import re
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Static
+
+from tutor.app.live import LiveRun
+from tutor.app.messages import DataFetched, DataProgressed
+from tutor.app.session import fmt
+from tutor.app.widgets.loss_plot import LossPlot
+from tutor.app.widgets.panels import PanelsView
+from tutor.app.widgets.run_controls import RunControls
+from tutor.app.widgets.run_history import RunHistory, figures
+from tutor.course.model import Lesson
+
+REDRAW_S = 0.1
+"""The screen redraws at most this often (10 a second), however fast steps arrive."""
+STATE_STYLE = {"starting": "yellow", "running": "green", "paused": "yellow", "finished": "bold green",
+               "stopped": "yellow", "crashed": "bold red"}
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    seconds = int(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else f"{seconds} s"
+
+
+class TrainScreen(Screen):
+    """Start, pause, stop; the plot grows as it trains; a crash shows its error and the app goes on."""
+
+    CSS_PATH = "train.tcss"
+    AUTO_FOCUS = "#start"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("s", "start", "Start"),
+        Binding("space", "pause", "Pause/resume"),
+        Binding("x", "stop", "Stop"),
+        Binding("l", "log", "Log scale"),
+        Binding("c", "configure", "Configure"),
+        Binding("f", "fetch", "Fetch data"),
+    ]
+
+    def __init__(self, lesson: Lesson):
+        super().__init__()
+        self.lesson = lesson
+        self.live: LiveRun | None = None
+        self._drawn = -1
+        self._fetching = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield RunControls(self.lesson.runs, id="controls")
+        yield Static(id="run-info")
+        yield Static(id="status")
+        with Horizontal(id="train-body"):
+            yield LossPlot(id="plot")
+            yield PanelsView(id="panels")
+        with Horizontal(id="bottom"):
+            yield Static(id="metrics")
+            yield RunHistory(id="history")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = ""
+        self.title = f"zerohero · train lesson {self.lesson.number}: {self.lesson.title}"
+        self.query_one("#history").border_title = "past runs (models kept in .zerohero/runs)"
+        self.query_one("#metrics").border_title = "figures"
+        live = self.app.live
+        if live is not None and live.lesson.id == self.lesson.id:
+            self.live = live
+        self._show_history()
+        self._redraw(force=True)
+        self.set_interval(REDRAW_S, self._redraw)
+
+    # -- drawing (at most 10 times a second) --------------------------------------------------
+    def _redraw(self, force: bool = False) -> None:
+        live = self.live
+        version = live.version if live else 0
+        if not force and version == self._drawn:
+            return
+        self._drawn = version
+        run = live.run if live else self.query_one(RunControls).run()
+        active = bool(live and live.active)
+        self.query_one(RunControls).set_state(active, bool(live and live.state == "paused"))
+        self.refresh_bindings()
+        self._info(run)
+        self.query_one("#status", Static).update(self._status())
+        plot = self.query_one("#plot", LossPlot)
+        panels = live.panels if live else {}
+        hlines = [(p.get("label") or "reference", float(p["value"])) for p in panels.values()
+                  if isinstance(p, dict) and p.get("kind") == "hline" and isinstance(p.get("value"), (int, float))]
+        hlines += [(f"lecture {k}", float(v)) for k, v in run.lecture.items()
+                   if k in ("train_loss", "val_loss", "loss") and isinstance(v, (int, float))]
+        plot.set_data(live.series if live else {}, hlines, (live.latest.get("total") or live.steps) if live else None)
+        view = self.query_one("#panels", PanelsView)
+        drawn = {t: p for t, p in panels.items() if not (isinstance(p, dict) and p.get("kind") == "hline")}
+        view.display = bool(drawn) or bool(run.panels)
+        view.show(drawn)
+        self.query_one("#metrics", Static).update(self._figures(run))
+
+    def _info(self, run) -> None:
+        s = self.app.session
+        live = self.live if self.live and self.live.run.name == run.name else None
+        impl = live.implementation() if live else s.implementation_for(self.lesson, run, s.statuses())
+        text = Text.assemble((run.title, "bold"), "   runs ", (impl, "bold cyan"))
+        if run.description:
+            text.append(f"\n{run.description}", style="dim")
+        if run.data:
+            text.append(f"\ndata: {', '.join(run.data)}", style="dim")
+        self.query_one("#run-info", Static).update(text)
+
+    def _status(self) -> Text:
+        live = self.live
+        if live is None:
+            return Text("Ready. s starts the run (choose another run, its steps or options above first, "
+                        "or c to focus them).", style="dim")
+        ev, state = live.latest, live.state
+        text = Text.assemble((f"● {state}", STATE_STYLE.get(state, "")), f"  on {live.device}")
+        if ev:
+            text.append(f"   step {ev.get('step', 0):,}/{(ev.get('total') or live.steps):,}")
+            if state in ("running", "paused"):
+                text.append(f"   {ev.get('steps_per_s', 0):.1f} steps/s   {clock(ev.get('elapsed_s'))} elapsed"
+                            f"   ~{clock(ev.get('eta_s'))} left")
+        elif state == "starting":
+            text.append("   starting the training process…")
+        if live.result is not None and state in ("finished", "stopped"):
+            r = live.result
+            rate = r.steps / r.elapsed_s if r.elapsed_s else 0.0
+            text.append(f"   {r.steps:,} steps in {r.elapsed_s:.2f} s ({rate:.1f} steps/s)")
+            if r.state_path:
+                text.append(f"\nmodel kept: {r.state_path}", style="dim")
+        if state == "crashed":
+            text.append("\n" + (live.error or "the run ended without a message"), style="red")
+            trace = live.result.trace if live.result is not None else ""
+            if trace:
+                text.append("\n" + "\n".join(trace.strip().splitlines()[-6:]), style="dim")
+            if self._data_name():
+                text.append("\nf fetches the data set here (it may download it).", style="bold yellow")
+        return text
+
+    def _figures(self, run) -> Table:
+        live = self.live if self.live and self.live.run.name == run.name else None
+        final = live is not None and live.result is not None and live.state == "finished"
+        metrics = (live.result.metrics if final else live.latest.get("metrics")) if live else None
+        table = Table(box=None, show_header=True, header_style="dim", padding=(0, 1))
+        table.add_column("metric")
+        table.add_column("final" if final else "now", justify="right")
+        table.add_column("lecture", justify="right")
+        keys = list(dict.fromkeys([*(metrics or {}), *run.lecture]))
+        for key in keys:
+            value = (metrics or {}).get(key)
+            table.add_row(key, fmt(value) if value is not None else "—",
+                          fmt(run.lecture[key]) if key in run.lecture else "—")
+        return table
+
+    def _show_history(self) -> None:
+        self.query_one("#history", RunHistory).show(self.app.session.progress.runs(self.lesson.id))
+
+    # -- messages from the app ----------------------------------------------------------------
+    def train_stepped(self, message) -> bool:
+        return message.live is self.live and self.app.screen is self
+
+    def train_finished(self, message) -> bool:
+        if message.live is not self.live:
+            return False
+        self._show_history()
+        self._redraw(force=True)
+        if self.app.screen is self:
+            severity = "error" if message.live.state == "crashed" else "information"
+            self.notify(message.live.headline(), title="Training", severity=severity, timeout=8)
+            return True
+        return False
+
+    # -- actions ------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        active = bool(self.live and self.live.active)
+        if action == "start":
+            return not active or None
+        if action in ("pause", "stop"):
+            return active or None
+        if action == "fetch":
+            return bool(self._data_name()) or None
+        return True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_configure(self) -> None:
+        self.query_one("#run").focus()
+
+    def action_log(self) -> None:
+        plot = self.query_one("#plot", LossPlot)
+        plot.log_scale = not plot.log_scale
+        self.notify("Log scale" if plot.log_scale else "Linear scale", timeout=1.5)
+
+    def action_start(self) -> None:
+        other = self.app.live
+        if other is not None and other.active:
+            where = "" if other.lesson.id == self.lesson.id else f" (lesson {other.lesson.number})"
+            return self.notify(f"A run is going{where}: space pauses it, x stops it.", severity="warning")
+        try:
+            run, steps, options = self.query_one(RunControls).values()
+        except ValueError as e:
+            return self.notify(str(e), title="Cannot start", severity="error", timeout=8)
+        self.live = LiveRun(self.app.session, self.lesson, run, steps, options)
+        self.app.start_training(self.live)
+        self._redraw(force=True)
+        self.query_one("#pause", Button).focus()
+
+    def action_pause(self) -> None:
+        if self.live is None or not self.live.active:
+            return
+        self.live.resume() if self.live.state == "paused" else self.live.pause()
+        self._redraw(force=True)
+
+    def action_stop(self) -> None:
+        if self.live is not None and self.live.active:
+            self.live.stop()
+
+    @on(Button.Pressed, "#start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#pause")
+    def _pause_pressed(self) -> None:
+        self.action_pause()
+
+    @on(Button.Pressed, "#stop")
+    def _stop_pressed(self) -> None:
+        self.action_stop()
+
+    @on(DataTable.RowSelected, "#history")
+    def _past_run(self, event: DataTable.RowSelected) -> None:
+        r = self.query_one("#history", RunHistory).runs[int(event.row_key.value)]
+        kept = r.get("state_path") or "not kept"
+        self.notify(Text.assemble(figures(r.get("metrics") or {}, r.get("lecture") or {}, limit=8),
+                                  f"\nmodel: {kept}").plain, title=f"{r['run']}: {r.get('status')}", timeout=10)
+
+    # -- data sets ----------------------------------------------------------------------------
+    def _data_name(self) -> str | None:
+        live = self.live
+        if live is None or live.state != "crashed":
+            return None
+        m = re.search(r"zerohero data (?:fetch|build) (\w+)", live.error or "")
+        return m.group(1) if m else None
+
+    def action_fetch(self) -> None:
+        name = self._data_name()
+        if name is None or self._fetching:
+            return
+        self._fetching = True
+        self.notify(f"Getting the {name} data set…", timeout=4)
+        self._fetch(name)
+
+    @work(thread=True, exclusive=True, group="data", exit_on_error=False)
+    def _fetch(self, name: str) -> None:
+        try:
+            from tutor.data import get
+        except ImportError:
+            self.post_message(DataFetched(name, False, "This zerohero has no data module; run the command shown."))
+            return
+        try:
+            dataset = get(name, data_dir=self.app.session.data_dir, allow_download=True,
+                          progress=lambda done, total: self.post_message(DataProgressed(name, done, total)))
+            self.post_message(DataFetched(name, True, f"{getattr(dataset, 'label', name)} is ready."))
+        except Exception as e:  # noqa: BLE001 - any failure is a message, the app goes on
+            self.post_message(DataFetched(name, False, str(e)))
+
+    def on_data_progressed(self, message: DataProgressed) -> None:
+        total = f" of {message.total / 1e6:.1f} MB" if message.total else ""
+        self.query_one("#status", Static).update(Text(f"Downloading {message.name}: "
+                                                      f"{message.done / 1e6:.1f} MB{total}", style="yellow"))
+
+    def on_data_fetched(self, message: DataFetched) -> None:
+        self._fetching = False
+        if message.ok:
+            self.live = None
+            self._redraw(force=True)
+            self.notify(message.message + " Press s to start the run.", title="Data", timeout=8)
+        else:
+            self.notify(message.message, title="Data", severity="error", timeout=15)

@@ -1,0 +1,38 @@
+"""Provides `ExerciseList`: a lesson's exercises with their state (· not started, ✗ failing, ✓ passed)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from tutor.app.session import MARKS
+from tutor.course.model import Exercise
+
+STYLES = {"passed": "bold green", "failing": "bold red", "not started": "dim"}
+
+
+def prompt(number: int, exercise: Exercise, status: str) -> Text:
+    text = Text.assemble((MARKS[status] + " ", STYLES[status]), f"{number}. {exercise.title}")
+    if exercise.challenge:
+        text.append(" ★", style="yellow")
+    return text
+
+
+class ExerciseList(OptionList):
+    """Option ids are exercise names; selecting one posts OptionList.OptionSelected."""
+
+    def set_exercises(self, exercises: tuple[Exercise, ...], statuses: dict[str, str]) -> None:
+        """Fills or refreshes the list, keeping the highlight where it was."""
+        keep = self.highlighted
+        self.clear_options()
+        self.add_options(Option(prompt(i + 1, e, statuses.get(e.id, "not started")), id=e.name)
+                         for i, e in enumerate(exercises))
+        if keep is not None and keep < len(exercises):
+            self.highlighted = keep
+
+    def select_name(self, name: str) -> None:
+        try:
+            self.highlighted = self.get_option_index(name)
+        except Exception:  # noqa: BLE001 - an unknown name leaves the highlight alone
+            pass

@@ -1,0 +1,162 @@
+"""Provides `PanelsView` and `render_panel`: a lesson's panels drawn by `kind`, knowing nothing of the lesson.
+
+Kinds are those of `tutor.training.api`: boundary, heatmap, samples, histogram, text (hline panels
+are drawn on the loss plot instead). An unknown kind or malformed data shows a short note.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+BLOCKS = " ▁▂▃▄▅▆▇█"
+RAMP = ("#0d0887", "#46039f", "#7201a8", "#9c179e", "#bd3786", "#d8576b", "#ed7953", "#fb9f3a", "#fdca26", "#f0f921")
+"""A plasma-like ramp, dark to bright, for heat maps."""
+
+
+def _blend(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> str:
+    r, g, bl = (round(a[i] + (b[i] - a[i]) * t) for i in range(3))
+    return f"#{r:02x}{g:02x}{bl:02x}"
+
+
+def _boundary_color(score: float) -> str:
+    t = min(1.0, abs(math.tanh(score)))
+    return _blend((40, 40, 40), (32, 74, 140) if score > 0 else (140, 42, 42), 0.35 + 0.65 * t)
+
+
+def boundary(panel: dict, width: int) -> RenderableType:
+    """The decision boundary: score grid as colour (half blocks), data points on top.
+
+    `grid[i][j]` is the score at x = extent[0] + j·dx, y = extent[2] + i·dy (numpy meshgrid order);
+    the picture puts larger y at the top.
+    """
+    grid, (xmin, xmax, ymin, ymax) = panel["grid"], panel["extent"]
+    rows, cols = len(grid), len(grid[0])
+    w = max(8, min(width, 64))
+    h = max(4, round(w / 2 * (ymax - ymin) / (xmax - xmin or 1)))  # pixels are square: 2 per cell tall
+    h = min(h, 32)
+
+    def score(px: int, py: int) -> float:  # py: 0 at the top, 2h-1 at the bottom
+        j = min(cols - 1, int(px / w * cols))
+        i = min(rows - 1, int((2 * h - 1 - py) / (2 * h) * rows))
+        return float(grid[i][j])
+
+    points: dict[tuple[int, int], float] = {}
+    for p in panel.get("points", []):
+        x, y, label = float(p[0]), float(p[1]), float(p[2])
+        cx = int((x - xmin) / (xmax - xmin) * w) if xmax > xmin else 0
+        cy = int((ymax - y) / (ymax - ymin) * h) if ymax > ymin else 0
+        if 0 <= cx < w and 0 <= cy < h:
+            points[(cx, cy)] = label
+    text = Text()
+    for cy in range(h):
+        for cx in range(w):
+            top, bottom = _boundary_color(score(cx, 2 * cy)), _boundary_color(score(cx, 2 * cy + 1))
+            if (cx, cy) in points:
+                dot = "#9fd3ff" if points[(cx, cy)] > 0 else "#ffb38a"
+                text.append("●", style=f"bold {dot} on {top}")
+            else:
+                text.append("▀", style=f"{top} on {bottom}")
+        text.append("\n")
+    text.append("● ", style="#9fd3ff").append("● ", style="#ffb38a").append("the two classes   ")
+    text.append("background: the model's score, blue > 0 > red", style="dim")
+    return text
+
+
+def heatmap(panel: dict, width: int) -> RenderableType:
+    values = panel["values"]
+    rows = [str(r) for r in panel.get("rows", [])] or [str(i) for i in range(len(values))]
+    cols = [str(c) for c in panel.get("cols", [])] or [str(j) for j in range(len(values[0]))]
+    flat = [float(v) for row in values for v in row]
+    lo, hi = min(flat), max(flat)
+    label_w = max(len(r) for r in rows) + 1
+    cell = 2 if label_w + 2 * len(cols) <= width else 1
+    shown = max(1, min(len(cols), (width - label_w) // cell))
+    text = Text(" " * label_w, style="dim")
+    for c in cols[:shown]:
+        text.append(c[:cell].ljust(cell), style="dim")
+    text.append("\n")
+    for r, row in zip(rows, values):
+        text.append(r.rjust(label_w - 1) + " ", style="dim")
+        for v in row[:shown]:
+            t = (float(v) - lo) / (hi - lo) if hi > lo else 0.0
+            text.append(" " * cell, style=f"on {RAMP[min(len(RAMP) - 1, int(t * len(RAMP)))]}")
+        text.append("\n")
+    text.append(f"min {lo:.4g}  max {hi:.4g}", style="dim")
+    if shown < len(cols):
+        text.append(f"  ({len(cols) - shown} columns cut; widen the terminal)", style="dim")
+    return text
+
+
+def histogram(panel: dict, width: int) -> RenderableType:
+    text = Text()
+    series = panel["series"]
+    name_w = min(16, max((len(str(n)) for n in series), default=4) + 1)
+    for name, h in series.items():
+        counts, edges = [float(c) for c in h["counts"]], [float(e) for e in h["edges"]]
+        bars = max(4, min(len(counts), width - name_w - 24))
+        step = len(counts) / bars
+        binned = [sum(counts[int(i * step): max(int(i * step) + 1, int((i + 1) * step))]) for i in range(bars)]
+        top = max(binned) or 1.0
+        text.append(str(name)[: name_w - 1].ljust(name_w), style="bold")
+        text.append("".join(BLOCKS[round(c / top * (len(BLOCKS) - 1))] for c in binned), style="#87d787")
+        if edges:
+            text.append(f" [{edges[0]:.3g}, {edges[-1]:.3g}]", style="dim")
+        text.append("\n")
+    return text.rstrip() or Text("(no series)", style="dim")
+
+
+def samples(panel: dict, width: int) -> RenderableType:
+    lines = [str(s) for s in panel.get("lines", [])]
+    return Text("\n".join(lines) or "(no samples yet)")
+
+
+def text_panel(panel: dict, width: int) -> RenderableType:
+    return Text(str(panel.get("text", "")))
+
+
+RENDERERS = {"boundary": boundary, "heatmap": heatmap, "histogram": histogram, "samples": samples,
+             "text": text_panel}
+
+
+def render_panel(panel: Any, width: int) -> RenderableType:
+    """Draws one panel; a bad or unknown one becomes a one-line note, never an exception."""
+    kind = panel.get("kind") if isinstance(panel, dict) else None
+    renderer = RENDERERS.get(kind)
+    if renderer is None:
+        return Text(f"(a {kind!r} panel: this version of the app cannot draw it)", style="dim")
+    try:
+        return renderer(panel, max(8, width))
+    except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError) as e:
+        return Text(f"(the {kind} panel's data is malformed: {type(e).__name__})", style="dim")
+
+
+class PanelsView(VerticalScroll):
+    """One titled box per panel, updated in place as the run sends new ones."""
+
+    DEFAULT_CSS = """
+    PanelsView { width: 1fr; height: 1fr; }
+    PanelsView > Static { border: round $panel; border-title-color: $text-muted; padding: 0 1; height: auto; }
+    """
+
+    def show(self, panels: dict[str, dict]) -> None:
+        """Shows `panels` (title -> panel), adding, updating and removing boxes as needed."""
+        wanted = {t: p for t, p in panels.items() if not (isinstance(p, dict) and p.get("kind") == "hline")}
+        boxes = {b.border_title: b for b in self.query_children(Static)}
+        for title, box in boxes.items():
+            if title not in wanted:
+                box.remove()
+        width = max(8, self.content_size.width - 4)
+        for title, panel in wanted.items():
+            body = render_panel(panel, width)
+            if title in boxes:
+                boxes[title].update(body)
+            else:
+                box = Static(body, classes="panel")
+                box.border_title = title
+                self.mount(box)
