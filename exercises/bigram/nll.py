@@ -1,4 +1,4 @@
-"""Lesson 2, exercise 3: the bigrams as two index tensors, and the model's average NLL.
+"""Lesson 2, exercise 4: the bigrams as two index tensors, and the model's average NLL.
 
 Grade it with:  zerohero check bigram.nll
 """

@@ -1,4 +1,4 @@
-"""Lesson 2, exercise 4: sample names from a bigram probability matrix with a seeded generator.
+"""Lesson 2, exercise 3: sample names from a bigram probability matrix with a seeded generator.
 
 Grade it with:  zerohero check bigram.sampling
 """

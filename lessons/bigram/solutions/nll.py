@@ -1,4 +1,4 @@
-"""Lesson 2, exercise 3 (reference): the bigrams of a word list, and the average negative log-likelihood."""
+"""Lesson 2, exercise 4 (reference): the bigrams of a word list, and the average negative log-likelihood."""
 
 import torch
 

@@ -1,4 +1,4 @@
-"""Lesson 2, exercise 4 (reference): sample names from a bigram probability matrix."""
+"""Lesson 2, exercise 3 (reference): sample names from a bigram probability matrix."""
 
 import torch
 

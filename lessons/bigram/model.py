@@ -1,0 +1,235 @@
+"""Training runs for lesson 2: the bigram model by counting, then the same model as a one-layer net.
+
+`train_bigram` (the lesson's main run) fills the 27×27 count matrix chunk by chunk, measures the
+counting model's average NLL the lecture's way (a float32 running sum) and exactly (float64), samples
+five names with the lecture's sampler and with today's torch.multinomial, then trains W for 100 steps
+of W += −50·grad towards the counting model's loss. `train_trigram` answers the video's first
+exercises: does a trigram model beat the bigram on a dev split, and which smoothing is best?
+
+Both use the learner's functions once they pass (`ctx.load`), else the reference solutions. Everything
+runs on the CPU: the model is tiny, and the lecture's figures were printed by CPU arithmetic.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Iterator
+
+import numpy as np
+import torch
+
+LECTURE_SEED = 2147483647
+
+
+def lecture_draw(p: torch.Tensor, g: torch.Generator) -> int:
+    """The sampler behind torch.multinomial when the lecture was recorded (inverse CDF).
+
+    One float64 uniform u per draw from the generator; the answer is the first index whose
+    normalised cumulative probability reaches u. Today's torch.multinomial draws one exponential
+    number per category instead (and takes an argmax), so the same seed gives other names.
+    """
+    u = torch.rand(1, generator=g, dtype=torch.float64)
+    cdf = p.double().cumsum(0)
+    return int(torch.searchsorted(cdf / cdf[-1], u).item())
+
+
+def lecture_nll_float32(P: torch.Tensor, xs: np.ndarray, ys: np.ndarray) -> tuple[float, float]:
+    """The lecture's loop, `log_likelihood += torch.log(prob)` over every bigram, to the last digit.
+
+    That loop adds 228,146 float32 numbers one at a time. A vectorised sum adds them in another order
+    (pairwise, or in float64) and ends in other digits, so this takes each distinct log the way the
+    loop does (torch.log of one float32 number) and adds them strictly in order, in float32
+    (np.add.accumulate is sequential by definition). Returns (log-likelihood, average NLL).
+    """
+    V = P.shape[0]
+    table = np.empty((V, V), dtype=np.float32)
+    for i in range(V):
+        for j in range(V):
+            table[i, j] = torch.log(P[i, j]).item()
+    running = np.add.accumulate(table[xs, ys], dtype=np.float32)
+    log_likelihood = torch.tensor(running[-1], dtype=torch.float32)
+    nll = -log_likelihood / len(xs)  # float32, as the lecture's `nll/n`
+    return log_likelihood.item(), nll.item()
+
+
+def _heatmap(N: torch.Tensor, labels: list[str]) -> dict:
+    """Row i, column j: how often labels[j] followed labels[i] (the lecture's figure shows 'ij' and the count)."""
+    return {"kind": "heatmap", "rows": labels, "cols": labels, "values": N.tolist()}
+
+
+def _top_pairs(N: torch.Tensor, labels: list[str], k: int = 10) -> str:
+    """The k busiest cells as the lecture's figure labels them: the pair, then its count."""
+    counts, flat = N.flatten().topk(k)
+    V = N.shape[0]
+    cells = [f"{labels[int(i) // V]}{labels[int(i) % V]} {int(c):>5,}" for c, i in zip(counts, flat) if c > 0]
+    return "\n".join("   ".join(cells[r:r + 5]) for r in range(0, len(cells), 5))
+
+
+def _sample(sampling, P: torch.Tensor, seed: int, itos: dict, draw=None, n: int = 5) -> list[str]:
+    g = torch.Generator().manual_seed(seed)
+    if draw is None:
+        return list(sampling.sample_names(P, n, g, itos))
+    return list(sampling.sample_names(P, n, g, itos, draw=draw))
+
+
+def _load(ctx, names: list[str]) -> dict:
+    return {name: ctx.load(name) for name in names}
+
+
+def train_bigram(cfg, ctx) -> Iterator[dict]:
+    opts = cfg.options
+    seed = LECTURE_SEED if cfg.seed is None else int(cfg.seed)
+    steps = cfg.steps
+    m = _load(ctx, ["counts", "probs", "nll", "sampling", "forward", "descent"])
+    text, dataset = ctx.data("names")
+    words = text.splitlines()
+    holds = getattr(dataset, "lecture_numbers_hold", True)
+
+    # -- 1. count, a chunk of names at a time, so the heat map fills in ----------------------
+    stoi, itos = m["counts"].vocabulary(words)
+    V = len(stoi)
+    labels = [itos[i] for i in range(V)]
+    N = torch.zeros((V, V), dtype=torch.int64)
+    chunks = max(1, int(opts.get("chunks", 32)))
+    bounds = np.linspace(0, len(words), chunks + 1).astype(int)
+    fill_s = float(opts.get("fill_s", 0.0))
+    start = time.monotonic()
+    for c in range(chunks):
+        part = words[bounds[c]:bounds[c + 1]]
+        N += torch.as_tensor(m["counts"].count_bigrams(part, stoi)).to(torch.int64)
+        time.sleep(max(0.0, fill_s * (c + 1) / chunks - (time.monotonic() - start)))
+        yield {"step": 0, "total": steps, "panels": {
+            "bigram counts N": _heatmap(N, labels),
+            "counting": {"kind": "text", "text": f"counted {bounds[c + 1]:,} of {len(words):,} names: "
+                                                 f"{int(N.sum()):,} bigrams; the busiest pairs:\n"
+                                                 + _top_pairs(N, labels)}}}
+    N = N.to(torch.int32)
+
+    # -- 2. probabilities, the quality number, samples --------------------------------------
+    P = torch.as_tensor(m["probs"].probabilities(N.float(), 1.0))
+    P64 = torch.as_tensor(m["probs"].probabilities(N.double(), 1.0))
+    xs, ys = (torch.as_tensor(t, dtype=torch.int64) for t in m["nll"].bigram_pairs(words, stoi))
+    n = xs.numel()
+    ll32, nll32 = lecture_nll_float32(P, xs.numpy(), ys.numpy())
+    nll64 = float(m["nll"].average_nll(P64, xs, ys))
+    ll64 = float(P64[xs, ys].log().sum())
+    lecture_five = _sample(m["sampling"], P, seed, itos, draw=lecture_draw)
+    today_five = _sample(m["sampling"], P, seed, itos)
+    hline = {"kind": "hline", "metric": "train_loss", "value": nll32, "label": "counting model"}
+    summary = (f"counting model: average NLL {nll32:.4f} (float32 running sum, as the lecture), "
+               f"{nll64:.6f} (float64) over {n:,} bigrams"
+               + ("" if holds else f"\n(data: {dataset.label}; the lecture's figures do not apply)")
+               + "\nthe busiest pairs:\n" + _top_pairs(N, labels))
+    yield {"step": 0, "total": steps, "panels": {
+        "bigram counts N": _heatmap(N, labels), "counting": {"kind": "text", "text": summary},
+        "counting model: samples": {"kind": "samples", "lines": lecture_five},
+        "torch.multinomial today": {"kind": "samples", "lines": today_five},
+        "counting model": hline}}
+
+    # -- 3. the same model as a one-layer neural net ------------------------------------------
+    lr, reg = float(opts.get("lr", 50.0)), float(opts.get("reg", 0.01))
+    every = max(1, int(opts.get("sample_every", 10)))
+    g = torch.Generator().manual_seed(seed)
+    W = torch.randn((V, V), generator=g, requires_grad=True)
+
+    def loss_fn(W):
+        return m["forward"].bigram_loss(W, xs, ys, reg)
+
+    def net_probs() -> torch.Tensor:
+        counts = W.detach().exp()  # one-hot row i @ W is row i of W: the logits after character i
+        return counts / counts.sum(1, keepdim=True)
+
+    losses: list[float] = []
+    net_five: list[str] = []
+    for k in range(steps):
+        loss = m["descent"].descent_step(W, loss_fn, lr)
+        losses.append(float(loss.detach() if isinstance(loss, torch.Tensor) else loss))
+        panels = None
+        if k == 0 or (k + 1) % every == 0 or k == steps - 1:
+            net_five = _sample(m["sampling"], net_probs(), seed, itos, draw=lecture_draw)
+            panels = {"counting model: samples": {"kind": "samples", "lines": lecture_five},
+                      "neural net: samples": {"kind": "samples", "lines": net_five},
+                      "counting model": hline,
+                      "neural net": {"kind": "text", "text": f"step {k}: loss {losses[-1]:.4f}, the counting "
+                                                             f"model's NLL {nll32:.4f}"}}
+        yield {"step": k + 1, "total": steps, "metrics": {"train_loss": losses[-1]}, "panels": panels}
+
+    neural = {f"loss_step{k}": (losses[k] if k < len(losses) else None) for k in (0, 1, 99)}
+    neural.update(final_loss=losses[-1] if losses else None, steps=len(losses), lr=lr, reg=reg,
+                  samples_lecture_sampler=net_five)
+    metrics = {"nll": nll32, "nll_float64": nll64, "bigrams": n}
+    if losses:
+        metrics = {"train_loss": losses[-1], **metrics}
+    yield {
+        "done": True,
+        "metrics": metrics,
+        "samples": lecture_five,
+        "extra": {
+            "counting": {"nll_lecture_float32": nll32, "nll_float64": nll64, "log_likelihood": ll32,
+                         "log_likelihood_float64": ll64},
+            "samples_lecture_sampler": lecture_five,
+            "samples_torch_multinomial": today_five,
+            "neural": neural,
+            "bigrams": n,
+            "words": len(words),
+            "word_length": {"min": min(map(len, words)), "max": max(map(len, words))},
+            "seed": seed,
+        },
+        "state": {"N": N.numpy(), "P": P.numpy(), "W": W.detach().numpy()},
+    }
+
+
+def train_trigram(cfg, ctx) -> Iterator[dict]:
+    m = _load(ctx, ["counts", "probs", "nll", "trigram"])
+    text, dataset = ctx.data("names")
+    words = text.splitlines()
+    stoi, _ = m["counts"].vocabulary(words)
+    V = len(stoi)
+    smoothings = [float(s) for s in str(cfg.options.get("smoothings", "1")).split(",") if s.strip()]
+
+    # the lecture's split (makemore part 2): random.seed(42), shuffle, 80 / 10 / 10
+    shuffled = list(words)
+    random.Random(42 if cfg.seed is None else int(cfg.seed)).shuffle(shuffled)
+    n1, n2 = int(0.8 * len(shuffled)), int(0.9 * len(shuffled))
+    splits = {"train": shuffled[:n1], "dev": shuffled[n1:n2], "test": shuffled[n2:]}
+    pairs = {k: tuple(torch.as_tensor(t, dtype=torch.int64) for t in m["nll"].bigram_pairs(v, stoi))
+             for k, v in splits.items()}
+    Nb = torch.as_tensor(m["counts"].count_bigrams(splits["train"], stoi)).double()
+    Nt = torch.as_tensor(m["trigram"].trigram_counts(splits["train"], stoi)).double()
+
+    def models(s: float):
+        Pb = torch.as_tensor(m["probs"].probabilities(Nb, s))
+        Pt = torch.as_tensor(m["probs"].probabilities(Nt.reshape(V * V, V), s)).reshape(V, V, V)
+        return Pb, Pt
+
+    def score(Pb, Pt, split: str) -> tuple[float, float]:
+        return (float(m["nll"].average_nll(Pb, *pairs[split])),
+                float(m["trigram"].trigram_nll(Pt, splits[split], stoi)))
+
+    table = []
+    for k, s in enumerate(smoothings):
+        Pb, Pt = models(s)
+        (b_tr, t_tr), (b_dev, t_dev) = score(Pb, Pt, "train"), score(Pb, Pt, "dev")
+        table.append({"smoothing": s, "bigram_train": b_tr, "bigram_dev": b_dev,
+                      "trigram_train": t_tr, "trigram_dev": t_dev})
+        lines = ["smoothing   bigram train / dev   trigram train / dev"]
+        lines += [f"{r['smoothing']:>9g}   {r['bigram_train']:.4f} / {r['bigram_dev']:.4f}      "
+                  f"{r['trigram_train']:.4f} / {r['trigram_dev']:.4f}" for r in table]
+        yield {"step": k + 1, "total": len(smoothings),
+               "metrics": {"train_loss": t_tr, "val_loss": t_dev, "bigram_train": b_tr, "bigram_val": b_dev},
+               "panels": {"trigram vs bigram": {"kind": "text", "text": "\n".join(lines)}}}
+
+    best_b = min(table, key=lambda r: r["bigram_dev"])["smoothing"]
+    best_t = min(table, key=lambda r: r["trigram_dev"])["smoothing"]
+    bigram_test = score(*models(best_b), "test")[0]
+    trigram_test = score(*models(best_t), "test")[1]
+    best = next(r for r in table if r["smoothing"] == best_t)
+    yield {
+        "done": True,
+        "metrics": {"train_loss": best["trigram_train"], "val_loss": best["trigram_dev"],
+                    "test_loss": trigram_test, "bigram_test": bigram_test},
+        "extra": {"split": {k: len(v) for k, v in splits.items()}, "smoothing": table,
+                  "best_smoothing": {"bigram": best_b, "trigram": best_t},
+                  "test": {"bigram": bigram_test, "trigram": trigram_test}},
+    }
