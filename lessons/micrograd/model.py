@@ -66,7 +66,7 @@ def _boundary(layers, X: np.ndarray, y: np.ndarray, cols: int = 48, rows: int = 
     xs, ys = np.linspace(xmin, xmax, cols), np.linspace(ymin, ymax, rows)
     xx, yy = np.meshgrid(xs, ys)
     grid = _scores(layers, np.c_[xx.ravel(), yy.ravel()]).reshape(rows, cols)
-    points = [[float(a), float(b), int(label)] for (a, b), label in zip(X, y)]
+    points = [[float(a), float(b), 2 * int(label) - 1] for (a, b), label in zip(X, y)]  # labels −1 / +1
     return {"kind": "boundary", "grid": grid.round(4).tolist(), "extent": [xmin, xmax, ymin, ymax],
             "points": points}
 
@@ -136,14 +136,14 @@ def train_moons(cfg, ctx) -> Iterator[dict]:
     # step the cycles are broken by hand (`_release`), which frees the graph at once.
     gc_was_enabled = gc.isenabled()
     old_limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old_limit, 20_000))  # a recursive topological sort goes ~450 deep
+    sys.setrecursionlimit(max(old_limit, 10_000))  # the graph is ~350 deep: room for recursion
     gc.collect()
     gc.disable()
     try:
         first = last = acc = None
         for k in range(steps):
             total, acc = loss()
-            model.zero_grad() if hasattr(model, "zero_grad") else [setattr(p, "grad", 0.0) for p in params]
+            model.zero_grad()
             total.backward()
             lr = lr0 * (1.0 - 0.9 * k / steps)
             for p in params:
@@ -167,4 +167,4 @@ def train_moons(cfg, ctx) -> Iterator[dict]:
     for i, (W, b) in enumerate(layers, start=1):
         state[f"w{i}"], state[f"b{i}"] = W.copy(), b.copy()
     yield {"done": True, "metrics": {"train_loss": last, "accuracy": float(acc), "initial_loss": first},
-           "state": state}
+           "panels": {"decision boundary": _boundary(layers, X, y01)}, "state": state}

@@ -66,6 +66,8 @@ def run_child(result_fd: int, module: str, code: dict, functions, cases, manual_
             from tutor.grader.guard import forbid_autograd
 
             forbid_autograd()
+        for name in code:  # a same-named module the grader process imported must not stand in
+            sys.modules.pop(name, None)
         sys.meta_path.insert(0, _Sources(code))
         try:
             learner = importlib.import_module(module)

@@ -138,16 +138,16 @@ def compare_value(key: str, got: Any, exp: Any, case: Case) -> tuple[bool, str, 
     )
     where = f" at index {worst_idx}" if worst_idx else ""
     rel_text = f", rel {rel:.3g}" if rel is not None else ""
-    message = (
-        f"{label}: {details['wrong']} of {details['total']} values off; worst{where}: "
-        f"expected {details['expected_value']}, got {details['got_value']} "
-        f"(abs error {details['max_abs']:.3g}{rel_text}; tolerance for {case.dtype}: {tol})."
-    )
+    head = (f"{label}: expected {details['expected_value']}" if ok.size == 1 else
+            f"{label}: {details['wrong']} of {details['total']} values off; worst{where}: "
+            f"expected {details['expected_value']}")
+    message = (f"{head}, got {details['got_value']} "
+               f"(abs error {details['max_abs']:.3g}{rel_text}; tolerance for {case.dtype}: {tol}).")
     advice = (case.explain(key, got, exp) if case.explain else None) or _value_advice(got_arr, exp_arr, tol)
     if advice:
         details["diagnosis"] = advice
         message += " " + advice
-    if g.ndim == 2 and g.size > 1:
+    if g.ndim == 2 and g.size > 1 and ok.mean() >= 0.25:  # nearly all wrong: a solid block says nothing
         details["heatmap"] = _heatmap(~ok)
     return False, message, details
 

@@ -14,12 +14,18 @@ def render_verdict(verdict: Verdict, exercise: Exercise, color: bool = False) ->
 
     lines = [c(_BOLD, f"{exercise.id} — {exercise.title}") +
              c(_DIM, f"   (seed {verdict.seed}; replay with --seed {verdict.seed})")]
+    seen: set[str] = set()
     for check in verdict.checks:
         if check.passed:
             lines.append(c(_GREEN, "  ✓ ") + check.name)
         else:
             lines.append(c(_RED, "  ✗ ") + check.name)
-            for line in check.message.splitlines():
+            message = check.message
+            diagnosis = check.details.get("diagnosis") or ""
+            if len(diagnosis) > 40 and diagnosis in seen:  # say a long diagnosis once
+                message = message.replace(diagnosis, "(the same as above)")
+            seen.add(diagnosis)
+            for line in message.splitlines():
                 lines.append("      " + line)
             for row in check.details.get("heatmap", []):
                 lines.append("      " + c(_DIM, row))
