@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-from functools import partial
 from pathlib import Path
 from typing import Iterable
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
+from tutor.app.calm import Calm
 from tutor.app.messages import FileSaved, GradeStarted, TrainFinished, TrainStepped, VerdictReady
 from tutor.app.session import Session
 from tutor.course.model import Course, Exercise, Lesson
 from tutor.course.workspace import Workspace
+
+
+HELP = Binding("question_mark", "app.help", "Help", key_display="?", tooltip="this list of keys")
+"""First in every screen's bindings, so the footer shows it even at 80 columns."""
 
 
 class ZeroHeroApp(App[int]):
@@ -26,8 +30,8 @@ class ZeroHeroApp(App[int]):
     TITLE = "zerohero"
     SUB_TITLE = "Neural Networks: Zero to Hero, by doing"
     BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?", tooltip="this list of keys"),
+        Binding("q", "quit", "Quit", tooltip="stops any training and the grader; progress is saved"),
     ]
 
     def __init__(self, course: Course, session: Session | None, *, grader_factory=None,
@@ -39,11 +43,15 @@ class ZeroHeroApp(App[int]):
         self.watching = watch
         self.suggest_root = suggest_root
         self._grader_factory = grader_factory
+        self.grading: set[str] = set()
+        """Exercise ids with a check in flight (one at a time: a newer request cancels the older)."""
         self._seen: dict[str, str] = {}
         """Content hash per exercise id of the last version seen, so one save is graded once."""
         self.live = None
         """The training run in progress or last ended (`tutor.app.live.LiveRun`), app-wide."""
         self._closed = False
+        self.calm = Calm()
+        """Freezes built screens out of the cycle collector; collects while the learner is idle."""
 
     # -- start --------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -88,6 +96,17 @@ class ZeroHeroApp(App[int]):
         if self.watching:
             self.run_worker(self._watch(), group="watch", exclusive=True, name="watch")
         self.call_after_refresh(self._warm_grader)
+        self.set_interval(5.0, self.calm.tidy)
+
+    def push_screen(self, *args, **kwargs):
+        result = super().push_screen(*args, **kwargs)
+        self.call_after_refresh(self.calm.settle)
+        return result
+
+    async def on_event(self, event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.calm.touched()
+        await super().on_event(event)
 
     @work(thread=True, group="grader-start", exit_on_error=False)
     def _warm_grader(self) -> None:
@@ -112,22 +131,10 @@ class ZeroHeroApp(App[int]):
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from tutor.app.commands import commands
+
         yield from super().get_system_commands(screen)
-        seen = set()
-        for binding in [*getattr(screen, "BINDINGS", []), *self.BINDINGS]:
-            if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
-                continue
-            seen.add(binding.action)
-            key = binding.key_display or binding.key.split(",")[0]
-            target = self if binding in self.BINDINGS else screen
-            yield SystemCommand(binding.description, f"key: {key}", partial(target.run_action, binding.action))
-        if self.session is not None:
-            for lesson in self.course.lessons:
-                yield SystemCommand(f"Open lesson {lesson.number}: {lesson.title}", lesson.summary,
-                                    partial(self._goto_lesson, lesson))
-                if lesson.runs:
-                    yield SystemCommand(f"Train lesson {lesson.number}: {lesson.runs[0].title}",
-                                        "the live training view", partial(self._goto_training, lesson))
+        yield from commands(self, screen)
 
     def _home(self) -> None:
         from tutor.app.screens.home import HomeScreen
@@ -135,11 +142,11 @@ class ZeroHeroApp(App[int]):
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
-    def _goto_lesson(self, lesson: Lesson) -> None:
+    def goto_lesson(self, lesson: Lesson) -> None:
         self._home()
         self.open_lesson(lesson)
 
-    def _goto_training(self, lesson: Lesson) -> None:
+    def goto_training(self, lesson: Lesson) -> None:
         self._home()
         self.open_training(lesson)
 
@@ -170,6 +177,7 @@ class ZeroHeroApp(App[int]):
 
     def request_grade(self, exercise: Exercise, reason: str) -> None:
         self._seen[exercise.id] = _digest(self.session.workspace.file(exercise))
+        self.grading = {exercise.id}
         self._broadcast("grade_started", GradeStarted(exercise.id, reason))
         self._grade(exercise, reason)
 
@@ -188,6 +196,7 @@ class ZeroHeroApp(App[int]):
     @on(VerdictReady)
     def _verdict_ready(self, message: VerdictReady) -> None:
         self.session.last_verdicts[message.exercise_id] = message.verdict
+        self.grading.discard(message.exercise_id)
         shown = self._broadcast("verdict_ready", message)
         ex = self.course.exercise(message.exercise_id)
         title = ex.title if ex else message.exercise_id
@@ -244,10 +253,7 @@ class ZeroHeroApp(App[int]):
         if self.live is not None:
             self.live.stop()
         if self.session is not None:
-            try:
-                self.session.grader.close()
-            except Exception:  # noqa: BLE001 - quitting must not fail
-                pass
+            self.session.close_grader()
 
     def on_unmount(self) -> None:
         self.shutdown()

@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import re
 import threading
 from pathlib import Path
 from typing import Any, Callable
 
 from tutor.app.session import Session, fmt
 from tutor.course.model import Lesson, TrainRun
+from tutor.training.runner import default_device
 
 MAX_POINTS = 4000
 """Points kept per series; older ones are thinned two to one beyond this (the plot is ~300 px wide)."""
-
-
-def pick_device() -> str:
-    """`cuda` when torch was built with CUDA and a GPU device node exists, else `cpu`.
-
-    Cheap on purpose: importing torch in the app process to ask would cost seconds and hold the GIL.
-    """
-    try:
-        spec = importlib.util.find_spec("torch")
-        origin = Path(spec.origin).parent if spec and spec.origin else None
-        text = (origin / "version.py").read_text() if origin else ""
-    except (ImportError, OSError, ValueError):
-        return "cpu"
-    built = re.search(r"^cuda\s*(?::\s*\S+\s*)?=\s*['\"]\d", text, re.M)
-    has_gpu = any(Path("/dev").glob("nvidia[0-9]*"))
-    return "cuda" if built and has_gpu else "cpu"
 
 
 class LiveRun:
@@ -39,7 +22,7 @@ class LiveRun:
         self.session, self.lesson, self.run = session, lesson, run
         self.steps = steps or run.steps
         self.options = dict(options or {})
-        self.device = device or pick_device()
+        self.device = device or default_device()
         self.series: dict[str, list[tuple[int, float]]] = {}
         """Metric name -> (step, value) points, in step order."""
         self.panels: dict[str, dict] = {}
@@ -160,7 +143,7 @@ class LiveRun:
         if impl == "mixed":
             return "mixed: your code where it passes, the reference elsewhere"
         if impl == "reference":
-            return "the reference" + (" (yours takes over once its exercises pass)" if self.run.uses else "")
+            return self.session.implementation_for(self.lesson, self.run, self.session.statuses(), ran="reference")
         return self.session.implementation_for(self.lesson, self.run, self.session.statuses())
 
     def headline(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -36,6 +37,14 @@ class Session:
     data_dir: Path | None = None
     last_verdicts: dict[str, Any] = field(default_factory=dict)
     """The latest verdict per exercise id, this session (progress keeps only summaries)."""
+
+    def close_grader(self) -> None:
+        """Kills the grader server and its children now, even with a check in flight.
+
+        `kill()` ends a check in flight at once; close() then tidies up in a background thread.
+        """
+        self.grader.kill()
+        threading.Thread(target=_quietly, args=(self.grader.close,), daemon=True).start()
 
     # -- exercises ------------------------------------------------------------------------
     def statuses(self) -> dict[str, str]:
@@ -96,7 +105,7 @@ class Session:
         if lesson.runs:
             runs = self.progress.runs(lesson.id) if runs is None else runs
             if not any(r.get("status") == "finished" for r in runs):
-                return f"next: train {lesson.runs[0].title}"
+                return "next: train its model live"
             return "done: train again or move on"
         if not lesson.ready and not lesson.exercises:
             return "coming soon"
@@ -112,14 +121,29 @@ class Session:
                 return lesson, f"Lesson {lesson.number}, {lesson.title}: {line[6:]}"
         return None, "Every lesson written so far is done. More are coming."
 
-    def implementation_for(self, lesson: Lesson, run: TrainRun, statuses: dict[str, str]) -> str:
-        """Which code a run will use: 'your code', 'the reference' or 'mixed', before it starts."""
+    def implementation_for(self, lesson: Lesson, run: TrainRun, statuses: dict[str, str], ran: str = "") -> str:
+        """Which code a run uses, in words: 'your code', 'the reference (…)' or 'mixed (…)'.
+
+        Args:
+            ran: What the child reported ('reference', …); empty to predict it from the statuses.
+        """
+        waiting = [u for u in run.uses if statuses.get(u) != "passed"]
+        names = ", ".join(waiting) or "its exercises"
+        verb = "passes" if len(waiting) == 1 else "pass"
         if not run.uses:
             return "the reference"
-        passed = [u for u in run.uses if statuses.get(u) == "passed"]
-        if len(passed) == len(run.uses):
-            return "your code"
-        return "mixed: your code where it passes" if passed else "the reference"
+        if ran == "reference" or len(waiting) == len(run.uses):
+            return f"the reference (yours takes over once {names} {verb})"
+        if waiting:
+            return f"mixed: your code, and the reference until {names} {verb}"
+        return "your code"
+
+
+def _quietly(fn) -> None:
+    try:
+        fn()
+    except Exception:  # noqa: BLE001 - quitting must not fail
+        pass
 
 
 def fmt(value: Any) -> str:

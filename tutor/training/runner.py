@@ -8,8 +8,10 @@ as .npz (no pickle) and records the run in the learner's progress.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,8 +20,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator
-
-import numpy as np
 
 from tutor.course.model import Lesson, TrainRun
 from tutor.grader import protocol
@@ -48,13 +48,19 @@ class RunResult:
 
 
 def default_device() -> str:
-    """`cuda` when torch sees a GPU, else `cpu` (imports torch: call off the UI thread)."""
-    try:
-        import torch
+    """`cuda` when torch was built with CUDA and a GPU device node exists, else `cpu`.
 
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    except Exception:  # noqa: BLE001
+    Cheap on purpose: importing torch to ask would cost seconds (and the app's responsiveness).
+    """
+    try:
+        spec = importlib.util.find_spec("torch")
+        origin = Path(spec.origin).parent if spec and spec.origin else None
+        text = (origin / "version.py").read_text() if origin else ""
+    except (ImportError, OSError, ValueError):
         return "cpu"
+    built = re.search(r"^cuda\s*(?::\s*\S+\s*)?=\s*['\"]\d", text, re.M)
+    has_gpu = any(Path("/dev").glob("nvidia[0-9]*"))
+    return "cuda" if built and has_gpu else "cpu"
 
 
 class Training:
@@ -220,6 +226,7 @@ class Training:
         r.canonical_data = bool(event.get("canonical_data", True))
         state = event.get("state")
         if isinstance(state, dict) and self.workspace is not None:
+            import numpy as np  # here, not at import: the app imports this module
             arrays = {k: np.asarray(v) for k, v in state.items() if isinstance(v, (np.ndarray, list, float, int))}
             runs_dir = self.workspace / ".zerohero" / "runs"
             runs_dir.mkdir(parents=True, exist_ok=True)

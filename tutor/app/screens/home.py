@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.app import HELP
 from tutor.course.model import Lesson
 
 
@@ -47,9 +48,10 @@ class HomeScreen(Screen):
     CSS_PATH = "home.tcss"
     AUTO_FOCUS = "#lessons"
     BINDINGS = [
-        Binding("enter", "open", "Open lesson", priority=True),
-        Binding("c", "continue", "Continue"),
-        Binding("t", "train", "Train"),
+        HELP,
+        Binding("enter", "open", "Open lesson", priority=True, tooltip="the highlighted lesson"),
+        Binding("c", "continue", "Continue", tooltip="straight to the next thing to do"),
+        Binding("t", "train", "Train", tooltip="the highlighted lesson's live training"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -103,7 +105,10 @@ class HomeScreen(Screen):
             self.notify("Nothing left to do in the lessons written so far.")
             return
         ex = self.app.session.next_exercise(self._next, self.app.session.statuses())
-        self.app.open_lesson(self._next, ex.name if ex else None)
+        if ex is None and self._next.runs:
+            self.app.open_training(self._next)  # every exercise passes: next is training
+        else:
+            self.app.open_lesson(self._next, ex.name if ex else None)
 
     def action_train(self) -> None:
         lesson = self._highlighted()

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,6 +10,7 @@ from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
+from tutor.app.app import HELP
 from tutor.app.session import MARKS
 from tutor.app.widgets.exercise_list import STYLES, ExerciseList
 from tutor.app.widgets.hint_panel import HintPanel
@@ -24,25 +21,28 @@ from tutor.course.model import Exercise, Lesson
 
 NARROW = 110
 """Below this many columns the code and the feedback stack instead of standing side by side."""
+TIGHT = 100
+"""Below this the exercise list hides (n/p and the header still say where you are)."""
 
 
 class LessonScreen(Screen):
     """One lesson. The current exercise follows the learner: n/p, a click, or the file they just saved."""
 
     CSS_PATH = "lesson.tcss"
-    AUTO_FOCUS = "#exercises"
+    AUTO_FOCUS = ""
     BINDINGS = [
-        Binding("escape", "home", "Course"),
-        Binding("1", "tab('read')", "Read"),
-        Binding("2", "tab('work')", "Exercise"),
-        Binding("e", "edit", "Edit"),
-        Binding("r", "check", "Check"),
-        Binding("n", "move(1)", "Next"),
-        Binding("p", "move(-1)", "Prev"),
-        Binding("h", "hint", "Hint"),
-        Binding("s", "solution", "Solution"),
-        Binding("t", "train", "Train"),
-        Binding("x", "reset", "Reset"),
+        HELP,
+        Binding("escape", "home", "Course", tooltip="back to the list of lessons"),
+        Binding("1", "tab('read')", "Read", tooltip="the lesson's text"),
+        Binding("2", "tab('work')", "Exercise", tooltip="your code and the feedback on it"),
+        Binding("e", "edit", "Edit", tooltip="open the exercise in $VISUAL or $EDITOR"),
+        Binding("r", "check", "Check", tooltip="check again now, with a fresh seed"),
+        Binding("n", "move(1)", "Next", tooltip="the next exercise (any order is fine)"),
+        Binding("p", "move(-1)", "Prev", tooltip="the previous exercise"),
+        Binding("h", "hint", "Hint", tooltip="open the next hint tier"),
+        Binding("s", "solution", "Solution", tooltip="the reference beside yours, once yours passes"),
+        Binding("t", "train", "Train", tooltip="the lesson's live training view"),
+        Binding("x", "reset", "Reset", tooltip="restore the stub (yours is kept as a backup)"),
     ]
 
     def __init__(self, lesson: Lesson, exercise_name: str | None = None):
@@ -73,20 +73,22 @@ class LessonScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = ""
         self.title = f"zerohero · {self.lesson.number}. {self.lesson.title}"
-        self.query_one("#source", SourceView).border_title = "your code (read-only here; e opens your editor)"
+        self.query_one("#source", SourceView).border_title = "your code (e: edit)"
         self.query_one("#feedback").border_title = "feedback"
         self._refresh_list()
         if self.exercise is None and self.lesson.exercises:
             self.exercise = self.app.session.next_exercise(self.lesson, self.app.session.statuses()) \
                 or self.lesson.exercises[0]
         self._show(self.exercise)
+        self.call_after_refresh(lambda: self._focus_for(self.query_one("#tabs", TabbedContent).active))
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
+        self.set_class(self.size.width < TIGHT, "-tight")
 
     def on_screen_resume(self) -> None:
-        self._refresh_list()
-        self._show(self.exercise, follow=False)
+        self._refresh_list()  # verdicts that came while away are shown already; the source may have moved
+        self.query_one("#source", SourceView).reload()
 
     # -- showing ------------------------------------------------------------------------------
     def _refresh_list(self) -> None:
@@ -121,6 +123,9 @@ class LessonScreen(Screen):
         number = self.lesson.exercises.index(exercise) + 1
         text = Text.assemble((f"Exercise {number}/{len(self.lesson.exercises)}  ", "bold"),
                              (exercise.title, "bold"), "   ", (f"{MARKS[status]} {status}", STYLES[status]))
+        latest = s.last_verdicts.get(exercise.id)
+        if status == "passed" and latest is not None and not latest.passed:
+            text.append(" before; your latest version fails", style="yellow")
         text.append(f"\n{exercise.file}", style="cyan")
         text.append(f"   write: {', '.join(exercise.functions)}", style="dim")
         if exercise.manual_backprop:
@@ -129,14 +134,15 @@ class LessonScreen(Screen):
             text.append(f"\n{exercise.summary}")
         head.update(text)
         source.show(s.workspace.file(exercise))
+        verdict.pending = self._checking() if exercise.id in self.app.grading else ""
         if exercise.id in s.last_verdicts:
-            verdict.pending = ""
             verdict.verdict = s.last_verdicts[exercise.id]
         else:
             last = s.progress.attempts(exercise.id, 1)
             verdict.verdict = None
-            verdict.pending = (f"Last check: {'passed' if last[0]['passed'] else 'failed'} ({last[0]['summary']}). "
-                               "Save your file or press r to check it again." if last else "")
+            if last and not verdict.pending:
+                verdict.pending = (f"Last check: {'passed' if last[0]['passed'] else 'failed'} "
+                                   f"({last[0]['summary']}). Save your file or press r to check it again.")
         hints.show(exercise.hints, s.progress.hints_seen(exercise.id))
         if follow and exercise.id not in s.last_verdicts:
             self._grade_if_edited(exercise)
@@ -158,23 +164,25 @@ class LessonScreen(Screen):
     def grade_started(self, message) -> bool:
         if self.exercise is None or message.exercise_id != self.exercise.id:
             return False
-        warm = getattr(self.app.session.grader, "ready", None)
-        cold = warm is not None and not warm.is_set()
-        self.query_one("#verdict", VerdictPanel).pending = (
-            "Checking… (the grader is warming up: the first check takes a few seconds)" if cold else "Checking…")
+        self.query_one("#verdict", VerdictPanel).pending = self._checking()
         return self.app.screen is self
+
+    def _checking(self) -> str:
+        warm = getattr(self.app.session.grader, "ready", None)
+        if warm is not None and not warm.is_set():
+            return "Checking… (the grader is warming up: the first check takes a few seconds)"
+        return "Checking…"
 
     def verdict_ready(self, message) -> bool:
         self._refresh_list()
         ex = self.lesson_exercise(message.exercise_id)
-        if ex is None or self.app.screen is not self:
-            return False
-        if ex is not self.exercise and message.reason != "saved":
+        on_top = self.app.screen is self
+        if ex is None or (ex is not self.exercise and not (on_top and message.reason == "saved")):
             return False
         self._show(ex, follow=False)  # a save elsewhere in the lesson: follow the file just saved
-        if message.reason in ("saved", "edited", "manual"):
+        if on_top and message.reason in ("saved", "edited", "manual"):
             self.query_one("#tabs", TabbedContent).active = "work"
-        return True
+        return on_top
 
     def lesson_exercise(self, exercise_id: str) -> Exercise | None:
         return next((e for e in self.lesson.exercises if e.id == exercise_id), None)
@@ -184,6 +192,19 @@ class LessonScreen(Screen):
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self._show(self.lesson.exercise(event.option_id))
         self.query_one("#tabs", TabbedContent).active = "work"
+
+    @on(TabbedContent.TabActivated, "#tabs")
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        self._focus_for(event.pane.id)
+
+    def _focus_for(self, tab: str | None) -> None:
+        """Arrow keys and page keys act on what is shown: the text to read, or the exercises."""
+        if tab == "read":
+            self.query_one("#text").focus()
+        elif self.has_class("-tight"):
+            self.query_one("#source").focus()
+        else:
+            self.query_one("#exercises").focus()
 
     def _need_exercise(self) -> Exercise | None:
         if self.exercise is None:
@@ -245,22 +266,12 @@ class LessonScreen(Screen):
     def action_edit(self) -> None:
         if not (ex := self._need_exercise()):
             return
-        path = self.app.session.workspace.file(ex)
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        if not editor:
-            return self.notify(f"Open {path} in any editor: this screen checks it each time you save.\n"
-                               "For e to open it here, set $EDITOR (e.g. export EDITOR=nano) and restart.",
-                               title="No editor set", timeout=12)
-        from textual.app import SuspendNotSupported
+        from tutor.app.editor import edit
 
-        try:
-            with self.app.suspend():
-                subprocess.call([*shlex.split(editor), str(path)])
-        except SuspendNotSupported:
-            return self.notify(f"This terminal cannot hand over to an editor; open {path} yourself.",
-                               severity="warning", timeout=10)
-        except (OSError, ValueError) as e:
-            return self.notify(f"Could not start {editor!r}: {e}", severity="error", timeout=10)
+        path = self.app.session.workspace.file(ex)
+        problem = edit(self.app, path)
+        if problem is not None:
+            return self.notify(problem[1], title=problem[0], severity="warning", timeout=12)
         self.query_one("#source", SourceView).show(path)
         self.app.check_changed(ex, "edited")
 

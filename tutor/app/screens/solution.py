@@ -8,6 +8,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from tutor.app.app import HELP
 from tutor.app.widgets.source_view import SourceView
 from tutor.course.model import Exercise
 
@@ -15,7 +16,7 @@ from tutor.course.model import Exercise
 class SolutionScreen(Screen):
     """Side by side (stacked when narrow); escape goes back."""
 
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [HELP, Binding("escape", "back", "Back", tooltip="back to the lesson")]
     DEFAULT_CSS = """
     SolutionScreen #pair { height: 1fr; }
     SolutionScreen SourceView { width: 1fr; border: round $panel; border-title-color: $text-muted; }

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
 
 from tutor.app.live import LiveRun
 from tutor.app.messages import DataFetched, DataProgressed
+from tutor.app.app import HELP
 from tutor.app.session import fmt
 from tutor.app.widgets.loss_plot import LossPlot
 from tutor.app.widgets.panels import PanelsView
@@ -24,6 +25,8 @@ from tutor.course.model import Lesson
 
 REDRAW_S = 0.1
 """The screen redraws at most this often (10 a second), however fast steps arrive."""
+SHORT = 34
+"""Below this many lines the view drops its spacing and the run's description, and shrinks the tables."""
 STATE_STYLE = {"starting": "yellow", "running": "green", "paused": "yellow", "finished": "bold green",
                "stopped": "yellow", "crashed": "bold red"}
 
@@ -41,13 +44,14 @@ class TrainScreen(Screen):
     CSS_PATH = "train.tcss"
     AUTO_FOCUS = "#start"
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("s", "start", "Start"),
-        Binding("space", "pause", "Pause/resume"),
-        Binding("x", "stop", "Stop"),
-        Binding("l", "log", "Log scale"),
-        Binding("c", "configure", "Configure"),
-        Binding("f", "fetch", "Fetch data"),
+        HELP,
+        Binding("escape", "back", "Back", tooltip="the run goes on; come back to watch it"),
+        Binding("s", "start", "Start", tooltip="start the chosen run with its steps and options"),
+        Binding("space", "pause", "Pause/resume", tooltip="freeze the training process, then go on"),
+        Binding("x", "stop", "Stop", tooltip="stop it; its last figures are recorded"),
+        Binding("l", "log", "Log scale", tooltip="the loss plot's y axis: linear or log"),
+        Binding("c", "configure", "Configure", tooltip="pick the run, its steps and options"),
+        Binding("f", "fetch", "Fetch data", tooltip="get a missing data set (may download it)"),
     ]
 
     def __init__(self, lesson: Lesson):
@@ -55,6 +59,7 @@ class TrainScreen(Screen):
         self.lesson = lesson
         self.live: LiveRun | None = None
         self._drawn = -1
+        self._controls_state: tuple | None = None
         self._fetching = False
 
     def compose(self) -> ComposeResult:
@@ -82,6 +87,11 @@ class TrainScreen(Screen):
         self._redraw(force=True)
         self.set_interval(REDRAW_S, self._redraw)
 
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < SHORT, "-short")
+        self._controls_state = None  # the run's description shows only when there is room
+        self._redraw(force=True)
+
     # -- drawing (at most 10 times a second) --------------------------------------------------
     def _redraw(self, force: bool = False) -> None:
         live = self.live
@@ -90,21 +100,24 @@ class TrainScreen(Screen):
             return
         self._drawn = version
         run = live.run if live else self.query_one(RunControls).run()
-        active = bool(live and live.active)
-        self.query_one(RunControls).set_state(active, bool(live and live.state == "paused"))
-        self.refresh_bindings()
-        self._info(run)
+        state = (bool(live and live.active), bool(live and live.state == "paused"), self._data_name(), run.name,
+                 live.latest.get("implementation") if live else None)
+        if state != self._controls_state:  # restyling the controls and the footer is not free: only on change
+            self._controls_state = state
+            self.query_one(RunControls).set_state(state[0], state[1])
+            self.refresh_bindings()
+            self._info(run)
         self.query_one("#status", Static).update(self._status())
         plot = self.query_one("#plot", LossPlot)
         panels = live.panels if live else {}
         hlines = [(p.get("label") or "reference", float(p["value"])) for p in panels.values()
                   if isinstance(p, dict) and p.get("kind") == "hline" and isinstance(p.get("value"), (int, float))]
-        hlines += [(f"lecture {k}", float(v)) for k, v in run.lecture.items()
+        hlines += [(f"lecture {k.replace('_loss', '')}", float(v)) for k, v in run.lecture.items()
                    if k in ("train_loss", "val_loss", "loss") and isinstance(v, (int, float))]
         plot.set_data(live.series if live else {}, hlines, (live.latest.get("total") or live.steps) if live else None)
         view = self.query_one("#panels", PanelsView)
         drawn = {t: p for t, p in panels.items() if not (isinstance(p, dict) and p.get("kind") == "hline")}
-        view.display = bool(drawn) or bool(run.panels)
+        view.display = bool(drawn)
         view.show(drawn)
         self.query_one("#metrics", Static).update(self._figures(run))
 
@@ -113,7 +126,7 @@ class TrainScreen(Screen):
         live = self.live if self.live and self.live.run.name == run.name else None
         impl = live.implementation() if live else s.implementation_for(self.lesson, run, s.statuses())
         text = Text.assemble((run.title, "bold"), "   runs ", (impl, "bold cyan"))
-        if run.description:
+        if run.description and not self.has_class("-short"):
             text.append(f"\n{run.description}", style="dim")
         if run.data:
             text.append(f"\ndata: {', '.join(run.data)}", style="dim")
@@ -122,8 +135,7 @@ class TrainScreen(Screen):
     def _status(self) -> Text:
         live = self.live
         if live is None:
-            return Text("Ready. s starts the run (choose another run, its steps or options above first, "
-                        "or c to focus them).", style="dim")
+            return Text("Ready. s starts the run; c picks another run, its steps or options first.", style="dim")
         ev, state = live.latest, live.state
         text = Text.assemble((f"● {state}", STATE_STYLE.get(state, "")), f"  on {live.device}")
         if ev:
@@ -229,6 +241,16 @@ class TrainScreen(Screen):
 
     @on(Button.Pressed, "#start")
     def _start_pressed(self) -> None:
+        self.action_start()
+
+    @on(Select.Changed, "#run")
+    def _run_picked(self) -> None:
+        if not (self.live and self.live.active):
+            self.live = None
+        self._redraw(force=True)
+
+    @on(Input.Submitted, "#steps, #options")
+    def _submitted(self) -> None:
         self.action_start()
 
     @on(Button.Pressed, "#pause")

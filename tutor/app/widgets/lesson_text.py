@@ -30,7 +30,7 @@ class LessonText(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     LessonText { padding: 0 1; }
     LessonText > #video { color: $text-muted; margin: 1 0 0 0; }
-    LessonText > Markdown { margin: 0; padding: 0; }
+    LessonText > Markdown { margin: 0; padding: 0; max-width: 104; }
     """
 
     def __init__(self, lesson: Lesson, **kw) -> None:

@@ -49,6 +49,8 @@ def draw(series: dict[str, list[tuple[int, float]]], width: int, height: int, *,
         legend.append("┄┄ ", style=HLINE_COLOR).append(f"{label} {_tick(value)}  ", style="dim")
     if log:
         legend.append("(log scale)", style="dim italic")
+    legend.no_wrap = True
+    legend.truncate(max(1, width), overflow="ellipsis")
     cw, ch = width - LABEL_W - 1, height - 2
     if cw < 4 or ch < 2:
         return legend

@@ -7,6 +7,7 @@ are drawn on the loss plot instead). An unknown kind or malformed data shows a s
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 from rich.console import RenderableType
@@ -25,8 +26,14 @@ def _blend(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> str:
 
 
 def _boundary_color(score: float) -> str:
-    t = min(1.0, abs(math.tanh(score)))
-    return _blend((40, 40, 40), (32, 74, 140) if score > 0 else (140, 42, 42), 0.35 + 0.65 * t)
+    return _shade(max(-40, min(40, round(score * 20))))
+
+
+@lru_cache(maxsize=None)
+def _shade(level: int) -> str:
+    """The background for a score of level/20 (scores quantised: 81 shades are plenty)."""
+    t = min(1.0, abs(math.tanh(level / 20)))
+    return _blend((40, 40, 40), (32, 74, 140) if level > 0 else (140, 42, 42), 0.35 + 0.65 * t)
 
 
 def boundary(panel: dict, width: int) -> RenderableType:
@@ -37,7 +44,7 @@ def boundary(panel: dict, width: int) -> RenderableType:
     """
     grid, (xmin, xmax, ymin, ymax) = panel["grid"], panel["extent"]
     rows, cols = len(grid), len(grid[0])
-    w = max(8, min(width, 64))
+    w = max(8, min(width, 48))
     h = max(4, round(w / 2 * (ymax - ymin) / (xmax - xmin or 1)))  # pixels are square: 2 per cell tall
     h = min(h, 32)
 
@@ -108,7 +115,8 @@ def histogram(panel: dict, width: int) -> RenderableType:
         if edges:
             text.append(f" [{edges[0]:.3g}, {edges[-1]:.3g}]", style="dim")
         text.append("\n")
-    return text.rstrip() or Text("(no series)", style="dim")
+    text.rstrip()
+    return text if text.plain else Text("(no series)", style="dim")
 
 
 def samples(panel: dict, width: int) -> RenderableType:
@@ -131,7 +139,10 @@ def render_panel(panel: Any, width: int) -> RenderableType:
     if renderer is None:
         return Text(f"(a {kind!r} panel: this version of the app cannot draw it)", style="dim")
     try:
-        return renderer(panel, max(8, width))
+        out = renderer(panel, max(8, width))
+        if isinstance(out, Text) and kind in ("boundary", "heatmap"):
+            out.no_wrap, out.overflow = True, "crop"
+        return out
     except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError) as e:
         return Text(f"(the {kind} panel's data is malformed: {type(e).__name__})", style="dim")
 
@@ -144,15 +155,30 @@ class PanelsView(VerticalScroll):
     PanelsView > Static { border: round $panel; border-title-color: $text-muted; padding: 0 1; height: auto; }
     """
 
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self._panels: dict[str, dict] = {}
+        self._drawn: dict[str, dict] = {}
+        self._width = 0
+
+    def on_resize(self) -> None:
+        self.show(self._panels)
+
     def show(self, panels: dict[str, dict]) -> None:
         """Shows `panels` (title -> panel), adding, updating and removing boxes as needed."""
+        width = max(8, (self.content_size.width or self.size.width or 40) - 6)
+        if width != self._width:
+            self._drawn.clear()
+        self._panels, self._width = panels, width
         wanted = {t: p for t, p in panels.items() if not (isinstance(p, dict) and p.get("kind") == "hline")}
         boxes = {b.border_title: b for b in self.query_children(Static)}
         for title, box in boxes.items():
             if title not in wanted:
                 box.remove()
-        width = max(8, self.content_size.width - 4)
         for title, panel in wanted.items():
+            if self._drawn.get(title) is panel and title in boxes:
+                continue  # the same panel as last time: nothing to draw
+            self._drawn[title] = panel
             body = render_panel(panel, width)
             if title in boxes:
                 boxes[title].update(body)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select
 
 from tutor.course.model import TrainRun
@@ -33,16 +33,19 @@ def parse_options(text: str, run: TrainRun) -> dict:
     return out
 
 
-class RunControls(Horizontal):
+class RunControls(Vertical):
     """Which run, how many steps, which options; the screen reads `values()` when starting."""
 
     DEFAULT_CSS = """
     RunControls { height: auto; padding: 0 1; }
+    RunControls > Horizontal { height: auto; }
+    RunControls #buttons { margin-top: 1; }
     RunControls Label { padding: 0 1 0 1; color: $text-muted; }
-    RunControls Select { width: 1fr; max-width: 48; min-width: 20; }
+    RunControls Select { width: 1fr; max-width: 56; min-width: 20; }
+    RunControls SelectCurrent Static#label { text-wrap: nowrap; text-overflow: ellipsis; }
     RunControls #steps { width: 10; }
     RunControls #options { width: 1fr; min-width: 12; }
-    RunControls Button { min-width: 8; margin-left: 1; }
+    RunControls Button { min-width: 10; margin-left: 1; }
     """
 
     def __init__(self, runs: tuple[TrainRun, ...], **kw):
@@ -50,17 +53,19 @@ class RunControls(Horizontal):
         self.runs = runs
 
     def compose(self) -> ComposeResult:
-        yield Label("run")
-        yield Select([(r.title, r.name) for r in self.runs], value=self.runs[0].name, allow_blank=False,
-                     id="run", compact=True)
-        yield Label("steps")
-        yield Input(str(self.runs[0].steps), placeholder="steps", type="integer", id="steps", compact=True)
-        yield Label("options")
-        yield Input("", placeholder=self._placeholder(self.runs[0]), id="options", compact=True,
-                    tooltip="options as KEY=VALUE pairs, e.g. lr=0.05")
-        yield Button("Start", id="start", variant="success", compact=True)
-        yield Button("Pause", id="pause", compact=True)
-        yield Button("Stop", id="stop", variant="error", compact=True)
+        with Horizontal(id="picker"):
+            yield Label("run")
+            yield Select([(r.title, r.name) for r in self.runs], value=self.runs[0].name, allow_blank=False,
+                         id="run", compact=True)
+            yield Label("steps")
+            yield Input(str(self.runs[0].steps), placeholder="steps", type="integer", id="steps", compact=True)
+            yield Label("options")
+            yield Input("", placeholder=self._placeholder(self.runs[0]), id="options", compact=True,
+                        tooltip="options as KEY=VALUE pairs, e.g. lr=0.05")
+        with Horizontal(id="buttons"):
+            yield Button("Start", id="start", variant="success", compact=True)
+            yield Button("Pause", id="pause", compact=True)
+            yield Button("Stop", id="stop", variant="error", compact=True)
 
     @staticmethod
     def _placeholder(run: TrainRun) -> str:

@@ -47,3 +47,8 @@ class SourceView(ScrollableContainer, can_focus=True):
         syntax = Syntax(self.text, "python", theme="monokai", line_numbers=True, word_wrap=False,
                         background_color="default", indent_guides=False)
         self.query_one("#code", Static).update(syntax)
+
+    def reload(self) -> None:
+        """Re-reads the file if it changed since it was shown."""
+        if self.path is not None and read_source(self.path) != self.text:
+            self.show(self.path)

@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -39,10 +40,10 @@ def render_check(check: Any, brief: bool = False, said: set | None = None) -> Re
         said: Diagnoses already shown above, not repeated.
     """
     if check.passed:
-        return Text.assemble(("  ✓ ", "bold green"), check.name)
+        return _marked("✓", "bold green", [Text(check.name)])
     d = check.details or {}
     said = set() if said is None else said
-    parts: list[RenderableType] = [Text.assemble(("  ✗ ", "bold red"), (check.name, "bold"))]
+    parts: list[RenderableType] = [Text(check.name, style="bold")]
     body = Text()
     if "expected_value" in d or "got_shape" in d:
         if d.get("expected_shape") != d.get("got_shape") and d.get("got_shape") is not None:
@@ -73,8 +74,17 @@ def render_check(check: Any, brief: bool = False, said: set | None = None) -> Re
         body.append_text(_heatmap(list(d["heatmap"])))
     body.rstrip()
     if body.plain:
-        parts.append(Padding(body, (0, 0, 0, 6)))
-    return Group(*parts)
+        parts.append(Padding(body, (0, 0, 0, 2)))
+    return _marked("✗", "bold red", parts)
+
+
+def _marked(mark: str, style: str, parts: list[RenderableType]) -> Table:
+    """The mark in a gutter, the check beside it: wrapped lines keep their indent."""
+    grid = Table.grid(padding=0)
+    grid.add_column(width=4, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(f"  {mark} ", style=style), Group(*parts))
+    return grid
 
 
 def render_verdict(verdict: Any, pending: str = "") -> RenderableType:
@@ -97,7 +107,7 @@ def render_verdict(verdict: Any, pending: str = "") -> RenderableType:
                           style="dim"))
     said: set = set()
     failed = 0
-    for check in verdict.checks:
+    for check in sorted(verdict.checks, key=lambda c: c.passed):  # failures first, in their order
         parts.append(render_check(check, brief=failed >= FULL_FAILURES, said=said))
         failed += not check.passed
     if verdict.error:

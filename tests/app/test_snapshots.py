@@ -1,0 +1,126 @@
+"""Snapshot tests: the main screens pinned as SVG (toy course, fresh workspace, fixed verdicts, no timings)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from tests.app.helpers import failing_verdict, wait_for, wait_text
+
+pytestmark = pytest.mark.app
+
+
+def fake_live(app, lesson, state: str = "paused"):
+    """A LiveRun with fixed points and panels, as if a run had streamed them (no child process)."""
+    from tutor.app.live import LiveRun
+
+    live = LiveRun(app.session, lesson, lesson.runs[0], steps=400, device="cpu")
+    live.series = {"train_loss": [(k, 2.0 * math.exp(-k / 60) + 0.05 + 0.03 * math.sin(k)) for k in range(1, 201)],
+                   "val_loss": [(k, 2.0 * math.exp(-k / 60) + 0.12) for k in range(10, 201, 10)]}
+    rows, cols = 12, 24
+    grid = [[(j / cols - 0.5) * 3 - (i / rows - 0.5) * 2 for j in range(cols)] for i in range(rows)]
+    points = [[-1.5 + 3 * (k % 7) / 6, -1 + 2 * (k // 7) / 5, 1 if k % 3 else 0] for k in range(42)]
+    live.panels = {
+        "decision boundary": {"kind": "boundary", "grid": grid, "extent": [-2, 2, -1.5, 1.5], "points": points},
+        "samples": {"kind": "samples", "lines": ["emma.", "olivia.", "ava."]},
+        "weights": {"kind": "histogram", "series": {"layer 1": {"edges": [-1, 0, 1], "counts": [3, 9, 4, 1, 7, 2]}}},
+        "counting model": {"kind": "hline", "metric": "train_loss", "value": 0.5, "label": "counting model"},
+    }
+    live.latest = {"kind": "step", "step": 200, "total": 400, "metrics": {"train_loss": 0.0812, "w": 1.93},
+                   "steps_per_s": 41.5, "elapsed_s": 4.8, "eta_s": 4.8, "implementation": "reference"}
+    live.state = state
+    live.version = 1
+    app.live = live
+    return live
+
+
+class TestHome:
+    def test_home(self, make, snap_compare):
+        """Both lessons, progress 0/2, the not-written lesson labelled, the next step on top."""
+        assert snap_compare(make(), terminal_size=(120, 32))
+
+    def test_home_80x24(self, make, snap_compare):
+        """The course map at the smallest supported terminal."""
+        assert snap_compare(make(), terminal_size=(80, 24))
+
+
+class TestLesson:
+    def test_read(self, make, snap_compare):
+        """The lesson's Markdown, the lecture link, the exercise list."""
+        async def before(pilot):
+            await pilot.press("enter")
+            await wait_text(pilot, "Double it.")
+
+        assert snap_compare(make(), terminal_size=(120, 32), run_before=before)
+
+    def test_feedback(self, make, snap_compare):
+        """A failing verdict: checks, expected vs got, the worst element, the diagnosis, a heat map, a hint."""
+        async def before(pilot):
+            app = pilot.app
+            app.session.last_verdicts["toy.scale"] = failing_verdict()
+            app.session.progress.record_hint("toy.scale", 1)
+            await pilot.press("enter", "2")
+            await wait_text(pilot, "Likely mistake")
+
+        assert snap_compare(make(), terminal_size=(140, 44), run_before=before)
+
+    def test_feedback_80x24(self, make, snap_compare):
+        """At 80×24 the code and the feedback stack and the sidebar narrows."""
+        async def before(pilot):
+            pilot.app.session.last_verdicts["toy.scale"] = failing_verdict()
+            await pilot.press("enter", "2")
+            await wait_text(pilot, "Exercise 1/2")
+
+        assert snap_compare(make(), terminal_size=(80, 24), run_before=before)
+
+    def test_solution(self, make, snap_compare, toy_workspace):
+        """After a pass: the learner's code beside the reference."""
+        async def before(pilot):
+            app = pilot.app
+            (toy_workspace.root / "exercises/toy/scale.py").write_text("def scale(x):\n    return x + x\n")
+            app.session.progress.record_attempt("toy.scale", True, 7, "passed 3 checks")
+            await pilot.press("enter", "s")
+            await wait_text(pilot, "reference: scale.py")
+
+        assert snap_compare(make(), terminal_size=(120, 24), run_before=before)
+
+
+class TestTrain:
+    def test_idle(self, make, snap_compare):
+        """Before a run: the picker, which code will run, the lecture's figures, no past runs."""
+        async def before(pilot):
+            pilot.app.open_training(pilot.app.course.lessons[0])
+            await wait_text(pilot, "Ready.")
+
+        assert snap_compare(make(), terminal_size=(120, 36), run_before=before)
+
+    def test_live(self, make, snap_compare):
+        """Mid-run (fixed data): the loss curves with a reference line, the panels by kind, the speed."""
+        async def before(pilot):
+            app = pilot.app
+            fake_live(app, app.course.lessons[0])
+            app.open_training(app.course.lessons[0])
+            await wait_text(pilot, "decision boundary")
+
+        assert snap_compare(make(), terminal_size=(150, 44), run_before=before)
+
+
+class TestDialogs:
+    def test_help(self, make, snap_compare):
+        """? lists every binding, the current screen's first."""
+        async def before(pilot):
+            await pilot.press("enter", "question_mark")
+            await wait_text(pilot, "Key bindings")
+
+        assert snap_compare(make(), terminal_size=(120, 44), run_before=before)
+
+    def test_create_workspace(self, toy_course, fake_grader, snap_compare):
+        """With no workspace the app offers to create one."""
+        from tutor.app.app import ZeroHeroApp
+
+        app = ZeroHeroApp(toy_course, None, grader_factory=lambda: fake_grader, watch=False,
+                          suggest_root=Path("/home/learner/zerohero"))
+        assert snap_compare(app, terminal_size=(100, 24),
+                            run_before=lambda pilot: wait_for(pilot, lambda: len(pilot.app.screen_stack) > 1))
