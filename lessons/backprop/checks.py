@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from tutor.grader.cases import TOLERANCES, Case, Mistake
+from tutor.grader.cases import Case, Mistake
 
 
 def _array(value, what: str):
@@ -34,18 +34,6 @@ def _grads(forward, *inputs: np.ndarray) -> list[np.ndarray]:
     with torch.enable_grad():  # refused in the sandboxed child: expect() is grader-only
         forward(*ts).backward()
     return [t.grad.numpy() for t in ts]
-
-
-def _distinct(mistakes: list[Mistake], expected: dict, dtype: str) -> list[Mistake]:
-    """Drops the mistakes this case cannot tell from the right answer (eps where var ≫ eps, ...)."""
-    tol = TOLERANCES[dtype]
-
-    def close(key, value):
-        e = expected[key]
-        return np.shape(value) == np.shape(e) and bool(
-            np.all(np.abs(value - e) <= 20 * (tol.atol + tol.rtol * np.abs(e))))
-
-    return [m for m in mistakes if not all(close(k, v) for k, v in m.outputs.items())]
 
 
 # ## Exercise 1: cross-entropy backward
@@ -88,7 +76,7 @@ def _ce_mistakes(logits, targets, dtype):
         wrong.append((f"you divided by 32, the lecture's batch size; divide by this batch's N "
                       f"(logits.shape[0], {n} here).", (p - onehot) / 32))
     mistakes = [Mistake(message, {"dlogits": out.numpy()}) for message, out in wrong]
-    return _distinct(mistakes, _ce_expect(logits, targets), dtype)
+    return mistakes
 
 
 def _ce_explain(key, got, expected):
@@ -213,7 +201,7 @@ def _bn_mistakes(dout, x, gamma, eps, dtype):
         dx, dgamma, dbeta = _grads(_bn_forward(dout, 1e-5), x, gamma, np.zeros_like(gamma))
         out.append(Mistake(f"eps is a parameter: this case passes eps = {eps:g}, and your result "
                            "is what eps = 1e-5 gives.", {"dx": dx, "dgamma": dgamma, "dbeta": dbeta}))
-    return _distinct(out, _bn_expect(dout, x, gamma, eps), dtype)
+    return out
 
 
 BN_LABELS = {"dx": "dx (the gradient of the input x)",
