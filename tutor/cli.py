@@ -201,6 +201,18 @@ def cmd_train(args) -> int:
     return train(args)
 
 
+def cmd_runs(args) -> int:
+    from tutor.training.kept import runs
+
+    return runs(args)
+
+
+def cmd_sample(args) -> int:
+    from tutor.training.kept import sample
+
+    return sample(args)
+
+
 def cmd_tutor(args) -> int:
     from tutor.app.app import run_app
 
@@ -248,6 +260,15 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--device", default=None, help="cpu or cuda (default: cuda when present)")
     sp.add_argument("--reference", action="store_true", help="use the reference code, not yours")
     sp.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a run option")
+    sp = add("runs", cmd_runs, "past training runs, their figures beside the lecture's, and kept models")
+    sp.add_argument("lesson", nargs="?")
+    sp.add_argument("--limit", type=int, default=50, help="at most this many, newest first (default 50)")
+    sp = add("sample", cmd_sample, "sample from (or inspect) a kept model, without training again")
+    sp.add_argument("lesson")
+    sp.add_argument("run", nargs="?")
+    sp.add_argument("--file", type=Path, default=None, metavar="NPZ", help="this kept model file, not the newest")
+    sp.add_argument("-n", type=int, default=10, help="how many samples (default 10)")
+    sp.add_argument("--seed", type=int, default=None, help="default: the lesson's (the lecture's seed)")
     sp = add("tutor", cmd_tutor, "open the tutor app")
     try:
         from tutor.data.cli import add_parser as add_data

@@ -233,3 +233,65 @@ def train_trigram(cfg, ctx) -> Iterator[dict]:
                   "best_smoothing": {"bigram": best_b, "trigram": best_t},
                   "test": {"bigram": bigram_test, "trigram": trigram_test}},
     }
+
+
+def inspect(state: dict[str, np.ndarray], run: str, n: int = 10, seed: int | None = None) -> dict:
+    """A kept bigram run: n names drawn from softmax(W), and how good W is on names.txt.
+
+    Only reference code runs here (never the learner's files): the lecture's sampler and a
+    torch.Generator seeded with `seed` (default: the lecture's), so a seed gives the same names
+    every time. names.txt, if it is on disk, gives the vocabulary and the NLL of the kept W and P.
+
+    Returns:
+        `samples` (n names, each ending in '.'), `text` (the summary), `seed`, and the figures
+        `nll` (of softmax(W)) and `counting_nll` (of the kept P, the lecture's float32 sum).
+    """
+    from pathlib import Path
+
+    from tutor.data import DataError
+    from tutor.training.api import RunContext
+
+    if "W" not in state:
+        raise ValueError(f"the file holds {sorted(state)}: no bigram weights W (only the bigram run keeps them)")
+    W = torch.as_tensor(np.asarray(state["W"], dtype=np.float32))
+    V = W.shape[0]
+    if W.shape != (V, V):
+        raise ValueError(f"W has shape {tuple(W.shape)}, not a square bigram matrix")
+    seed = LECTURE_SEED if seed is None else int(seed)
+    ctx = RunContext(lesson_dir=Path(__file__).resolve().parent, workspace=None, force_reference=True)
+    m = _load(ctx, ["counts", "nll", "sampling"])
+    words, missing = None, ""
+    try:
+        text, dataset = ctx.data("names")
+        words = text.splitlines()
+    except (DataError, OSError) as e:
+        missing = f"names.txt is not here ({str(e).splitlines()[0]})"
+    stoi, itos = m["counts"].vocabulary(words) if words else ({}, {})
+    if len(itos) != V:  # no data, or another data set: the lecture's alphabet, '.' first
+        if V != 27:
+            raise ValueError(f"W is {V}×{V}; without names.txt only the lecture's 27 characters are known")
+        missing = missing or f"{dataset.label} has {len(itos)} characters, W has {V}"
+        words, itos = None, dict(enumerate(".abcdefghijklmnopqrstuvwxyz"))
+    counts = W.exp()  # one-hot row i @ W is row i of W: the logits after character i
+    P_net = counts / counts.sum(1, keepdim=True)
+    kept_P = state.get("P")
+    P = torch.as_tensor(np.asarray(kept_P, dtype=np.float32)) if kept_P is not None and kept_P.shape == (V, V) else None
+    out = {"samples": _sample(m["sampling"], P_net, seed, itos, draw=lecture_draw, n=n), "seed": seed}
+    lines = [f"the neural bigram: W is {V}×{V} ({V * V} weights); names drawn from softmax(W) with the "
+             f"lecture's sampler, torch.Generator().manual_seed({seed})"]
+    if words:
+        xs, ys = (torch.as_tensor(t, dtype=torch.int64) for t in m["nll"].bigram_pairs(words, stoi))
+        out["nll"] = float(m["nll"].average_nll(P_net.double(), xs, ys))
+        lines.append(f"average NLL of softmax(W) over the {xs.numel():,} bigrams of {dataset.label}: "
+                     f"{out['nll']:.4f} (the loss without its regularisation term)")
+        if P is not None:
+            out["counting_nll"] = lecture_nll_float32(P, xs.numpy(), ys.numpy())[1]
+            lecture = ", the lecture's 2.4544" if getattr(dataset, "lecture_numbers_hold", True) else ""
+            lines.append(f"the counting model P kept beside it: {out['counting_nll']:.4f}{lecture} (the net's floor)")
+    else:
+        lines.append(f"(no NLL: {missing})")
+    if P is not None:
+        lines.append("the counting model P, same seed: "
+                     + " ".join(_sample(m["sampling"], P, seed, itos, draw=lecture_draw, n=min(n, 5))))
+    out["text"] = "\n".join(lines)
+    return out

@@ -168,3 +168,61 @@ def train_moons(cfg, ctx) -> Iterator[dict]:
         state[f"w{i}"], state[f"b{i}"] = W.copy(), b.copy()
     yield {"done": True, "metrics": {"train_loss": last, "accuracy": float(acc), "initial_loss": first},
            "panels": {"decision boundary": _boundary(layers, X, y01)}, "state": state}
+
+
+def _text_boundary(layers, X: np.ndarray, y: np.ndarray, cols: int = 56, rows: int = 20) -> str:
+    """The decision boundary in characters: '·' where the net says +1, the points on top.
+
+    o and x are the two moons (labels +1 and −1); a point the net gets wrong shows as '!'.
+    """
+    panel = _boundary(layers, X, y, cols=cols, rows=rows)
+    xmin, xmax, ymin, ymax = panel["extent"]
+    canvas = [["·" if s > 0 else " " for s in row] for row in panel["grid"]]
+    for (a, b), label, s in zip(X, y, _scores(layers, X)):
+        j = round((a - xmin) / (xmax - xmin) * (cols - 1))
+        i = round((b - ymin) / (ymax - ymin) * (rows - 1))
+        canvas[i][j] = ("o" if label else "x") if (s > 0) == bool(label) else "!"
+    return "\n".join("|" + "".join(row) + "|" for row in reversed(canvas))  # row 0 is the bottom
+
+
+def inspect(state: dict[str, np.ndarray], run: str, n: int = 10, seed: int | None = None) -> dict:
+    """A kept moons MLP: its size, its accuracy recomputed from the weights, the boundary drawn.
+
+    Args:
+        state: `w1, b1, w2, b2, ...` as `train_moons` keeps them.
+        n: Unused: this model classifies points, it does not generate anything.
+        seed: Which draw of the moons to score on (default: the lecture's, the training data).
+
+    Returns:
+        `text` (the summary and the boundary in characters) and the figures `parameters`,
+        `sizes`, `accuracy`, `accuracy_fresh`.
+    """
+    layers, k = [], 1
+    while f"w{k}" in state and f"b{k}" in state:
+        W, b = np.asarray(state[f"w{k}"], dtype=np.float64), np.asarray(state[f"b{k}"], dtype=np.float64)
+        if W.ndim != 2 or b.shape != (W.shape[0],) or (layers and layers[-1][0].shape[0] != W.shape[1]):
+            raise ValueError(f"w{k}/b{k} have shapes {W.shape}/{b.shape}: not an MLP's layers")
+        layers.append((W, b))
+        k += 1
+    if not layers or layers[0][0].shape[1] != 2 or layers[-1][0].shape[0] != 1:
+        raise ValueError(f"the file holds {sorted(state)}, not a 2-input, 1-output MLP (w1, b1, ...)")
+    sizes = [2] + [W.shape[0] for W, _ in layers]
+    count = sum(W.size + b.size for W, b in layers)
+    data_seed = LECTURE_SEED if seed is None else int(seed)
+
+    def accuracy(s: int) -> tuple[float, np.ndarray, np.ndarray]:
+        np.random.seed(s)  # as train_moons: the moons come from numpy's global generator
+        X, y = make_moons(n_samples=100, noise=0.1)
+        return float(np.mean((_scores(layers, X) > 0) == (y == 1))), X, y
+
+    acc, X, y = accuracy(data_seed)
+    fresh, _, _ = accuracy(data_seed + 1)
+    which = f"the lecture's moons (seed {LECTURE_SEED}, its training data)"
+    if seed is not None:
+        which = f"the moons of seed {seed}"
+    text = (f"MLP {'-'.join(map(str, sizes))}: {count} parameters (the lecture's: 337)\n"
+            f"accuracy on {which}: {acc:.0%}\n"
+            f"accuracy on 100 fresh moons (seed {data_seed + 1}): {fresh:.0%}\n\n"
+            f"{_text_boundary(layers, X, y)}\n"
+            "· the net says +1   o/x the two moons (+1/−1)   ! a point it gets wrong")
+    return {"text": text, "parameters": int(count), "sizes": sizes, "accuracy": acc, "accuracy_fresh": fresh}

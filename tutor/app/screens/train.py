@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Button, Footer, Header, Input, Select, Static
 
 from tutor.app.live import LiveRun
 from tutor.app.messages import DataFetched, DataProgressed
@@ -20,8 +20,10 @@ from tutor.app.session import fmt
 from tutor.app.widgets.loss_plot import LossPlot
 from tutor.app.widgets.panels import PanelsView
 from tutor.app.widgets.run_controls import RunControls
-from tutor.app.widgets.run_history import RunHistory, figures
+from tutor.app.screens.kept import open_kept
+from tutor.app.widgets.run_history import RunHistory
 from tutor.course.model import Lesson
+from tutor.training.kept import has_hook
 
 REDRAW_S = 0.1
 """The screen redraws at most this often (10 a second), however fast steps arrive."""
@@ -52,6 +54,7 @@ class TrainScreen(Screen):
         Binding("l", "log", "Log scale", tooltip="the loss plot's y axis: linear or log"),
         Binding("c", "configure", "Configure", tooltip="pick the run, its steps and options"),
         Binding("f", "fetch", "Fetch data", tooltip="get a missing data set (may download it)"),
+        Binding("m", "inspect", "Sample/inspect", tooltip="samples or a summary from the chosen kept model"),
     ]
 
     def __init__(self, lesson: Lesson):
@@ -61,6 +64,7 @@ class TrainScreen(Screen):
         self._drawn = -1
         self._controls_state: tuple | None = None
         self._fetching = False
+        self._inspectable = has_hook(lesson)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -150,7 +154,8 @@ class TrainScreen(Screen):
             rate = r.steps / r.elapsed_s if r.elapsed_s else 0.0
             text.append(f"   {r.steps:,} steps in {r.elapsed_s:.2f} s ({rate:.1f} steps/s)")
             if r.state_path:
-                text.append(f"\nmodel kept: {r.state_path}", style="dim")
+                more = " (m samples from it)" if self._inspectable else ""
+                text.append(f"\nmodel kept{more}: {r.state_path}", style="dim")
         if state == "crashed":
             text.append("\n" + (live.error or "the run ended without a message"), style="red")
             trace = live.result.trace if live.result is not None else ""
@@ -177,6 +182,7 @@ class TrainScreen(Screen):
 
     def _show_history(self) -> None:
         self.query_one("#history", RunHistory).show(self.app.session.progress.runs(self.lesson.id))
+        self.refresh_bindings()  # m shows once a model is kept
 
     # -- messages from the app ----------------------------------------------------------------
     def train_stepped(self, message) -> bool:
@@ -202,7 +208,12 @@ class TrainScreen(Screen):
             return active or None
         if action == "fetch":
             return bool(self._data_name()) or None
+        if action == "inspect":  # hidden until there is a kept model: the footer is full at 120 columns
+            return self._inspectable and self.query_one("#history", RunHistory).any_kept
         return True
+
+    def action_inspect(self) -> None:
+        open_kept(self, self.lesson, self.query_one("#history", RunHistory).selected())
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -260,13 +271,6 @@ class TrainScreen(Screen):
     @on(Button.Pressed, "#stop")
     def _stop_pressed(self) -> None:
         self.action_stop()
-
-    @on(DataTable.RowSelected, "#history")
-    def _past_run(self, event: DataTable.RowSelected) -> None:
-        r = self.query_one("#history", RunHistory).runs[int(event.row_key.value)]
-        kept = r.get("state_path") or "not kept"
-        self.notify(Text.assemble(figures(r.get("metrics") or {}, r.get("lecture") or {}, limit=8),
-                                  f"\nmodel: {kept}").plain, title=f"{r['run']}: {r.get('status')}", timeout=10)
 
     # -- data sets ----------------------------------------------------------------------------
     def _data_name(self) -> str | None:
