@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from tutor.course.model import Course, Exercise, Lesson, TrainRun
 from tutor.course.progress import Progress
 from tutor.course.workspace import Workspace
+from tutor.training.kept import number as fmt  # one formatting rule, shared with the CLI
 
 MARKS = {"passed": "✓", "failing": "✗", "not started": "·"}
 """The one-character state of an exercise, everywhere in the app."""
@@ -144,14 +145,3 @@ def _quietly(fn) -> None:
         fn()
     except Exception:  # noqa: BLE001 - quitting must not fail
         pass
-
-
-def fmt(value: Any) -> str:
-    """A metric as a short string: 4 significant digits, percent-free, ints as ints."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if value != 0 and (abs(value) < 1e-3 or abs(value) >= 1e5):
-        return f"{value:.3e}"
-    return f"{value:.4g}"

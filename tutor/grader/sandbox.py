@@ -219,6 +219,19 @@ def confine(memory_mb: int, cpu_s: float) -> list[str]:
     return layers
 
 
+def confine_run() -> list[str]:
+    """The lighter confinement of a training (or inspect) child: it dies with its parent and, where
+    Landlock exists, writes no file, opens no TCP connection and signals no process outside. No
+    CPU, memory or thread limits: a run is long and uses every core."""
+    libc = _libc()
+    if libc is None or not sys.platform.startswith("linux"):
+        return []
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)  # Landlock without privileges needs it
+    abi = landlock_abi()
+    return [f"landlock v{abi}"] if abi and _landlock(libc, abi) else []
+
+
 def isolation_report() -> tuple[bool, str]:
     """Whether this machine can grade untrusted code safely, and a sentence saying how.
 

@@ -25,16 +25,11 @@ def _emit(event: dict) -> None:
     sys.__stdout__.flush()
 
 
-def _confine() -> None:
-    from tutor.grader.sandbox import _landlock, _libc, landlock_abi
+def confine() -> None:
+    """Dies with the parent; no file writes, no TCP, no signals out where Landlock exists."""
+    from tutor.grader.sandbox import confine_run
 
-    libc = _libc()
-    if libc is not None and sys.platform.startswith("linux"):
-        libc.prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL: never outlive the app or CLI
-        libc.prctl(38, 1, 0, 0, 0)  # no_new_privs, needed for Landlock without privileges
-        abi = landlock_abi()
-        if abi:
-            _landlock(libc, abi)
+    confine_run()
 
 
 def main() -> int:
@@ -57,7 +52,7 @@ def main() -> int:
 
         torch.set_num_threads(max(1, int(request.get("threads") or os.cpu_count() or 1)))
     if request.get("confine", True):
-        _confine()
+        confine()
     try:
         entry = getattr(lesson_module(cfg.lesson, "model"), request["entry"])
         history: list = []

@@ -53,9 +53,9 @@ def main() -> int:
     request = json.loads(sys.stdin.readline())
     sys.stdout = sys.stderr  # a stray print must not break our one line
     if request.get("confine", True):
-        from tutor.training.child import _confine
+        from tutor.training.child import confine
 
-        _confine()
+        confine()
     try:
         _emit({"ok": True, "result": run(request)})
         return 0

@@ -131,7 +131,7 @@ def kill(proc: subprocess.Popen) -> None:
 
 # -- text for people ------------------------------------------------------------------------
 def number(value) -> str:
-    """A metric as a short string (the app's `fmt`, which lives behind Textual's import)."""
+    """A metric as a short string: 4 significant digits, ints with thousands separators (CLI and app)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, int):
