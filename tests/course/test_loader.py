@@ -54,6 +54,20 @@ def test_malformed_lesson_toml(course_copy, old, new, message):
     assert str(path) in str(err.value) and message in str(err.value)
 
 
+def test_run_tolerance_is_checked_and_used(course_copy):
+    path = course_copy / "lessons" / "toy" / "lesson.toml"
+    _edit(path, "lecture = { train_loss = 0.0 }", "lecture = { train_loss = 0.0 }\ntolerance = { train_loss = 0.01 }")
+    run = load_course(course_copy / "lessons").lesson("toy").run("fit")
+    assert run.matches_lecture("train_loss", 0.009) and not run.matches_lecture("train_loss", 0.02)
+    assert run.matches_lecture("w", 2.0) is None
+    _edit(path, "tolerance = { train_loss = 0.01 }", "tolerance = { accuracy = 0.01 }")
+    from tutor.course import loader
+
+    loader._load.cache_clear()
+    with pytest.raises(CourseError, match="tolerance"):
+        load_course(course_copy / "lessons")
+
+
 def test_malformed_index(course_copy):
     path = course_copy / "lessons" / "course.toml"
     _edit(path, 'title = "A toy lesson"', 'title = 3')

@@ -108,8 +108,12 @@ def _run(table: Any, where: str, path: Path) -> TrainRun:
         options=f.get("options", dict, {}),
         lecture=f.get("lecture", dict, {}),
         panels=f.strings("panels", ()),
+        tolerance=f.get("tolerance", dict, {}),
     )
     f.done()
+    for metric, value in run.tolerance.items():
+        if metric not in run.lecture or not isinstance(value, (int, float)) or value < 0:
+            f.fail("tolerance", f"{metric!r} must be a lecture metric with a number >= 0")
     return run
 
 

@@ -56,6 +56,17 @@ class TrainRun:
     """The lecture's figures for this run, by metric name, for comparison."""
     panels: tuple[str, ...] = ()
     """Extra views the app shows beside the loss plot (e.g. `boundary`, `samples`)."""
+    tolerance: dict = field(default_factory=dict)
+    """How close a metric must come to the lecture's to count as reproduced (absolute, by metric
+    name); a metric not named here must match to a relative 1e-9 (the lecture's printed digits)."""
+
+    def matches_lecture(self, metric: str, value) -> bool | None:
+        """Whether `value` reproduces the lecture's figure; None where the lecture has none."""
+        lecture = self.lecture.get(metric)
+        if not isinstance(lecture, (int, float)) or not isinstance(value, (int, float)):
+            return None
+        allowed = self.tolerance.get(metric, 1e-9 * max(abs(lecture), 1e-300))
+        return abs(value - lecture) <= allowed
 
 
 @dataclass(frozen=True)

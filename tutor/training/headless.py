@@ -71,6 +71,8 @@ def train(args) -> int:
         "metrics": r.metrics, "lecture": r.lecture, "samples": r.samples, "datasets": r.datasets,
         "lecture_numbers_hold": r.canonical_data, "state_path": r.state_path or None,
     }
+    matches = {k: run.matches_lecture(k, v) for k, v in r.metrics.items()}
+    payload["lecture_match"] = {k: m for k, m in matches.items() if m is not None}
     if r.extra:
         payload.update(r.extra)
     if r.status == "crashed":
@@ -85,7 +87,8 @@ def train(args) -> int:
         lines.append(f"  data: {d}")
     for key, value in r.metrics.items():
         lecture = r.lecture.get(key)
-        versus = f"   (lecture: {lecture})" if lecture is not None else ""
+        mark = {True: " ✓ reproduced", False: " ✗ differs", None: ""}[matches.get(key)]
+        versus = f"   (lecture: {lecture}{mark})" if lecture is not None else ""
         lines.append(f"  {key:<14} {value}{versus}")
     if r.samples:
         lines.append("  samples: " + " ".join(r.samples))
