@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tutor.course.loader import load_course
-from tutor.grader.grade import grade, lesson_module
+from tutor.grader.grade import lesson_module
+from tests.grading import fails_with, failure_text, grade_source
 
 pytestmark = pytest.mark.lesson05
 
@@ -32,23 +32,10 @@ AUTOGRAD_WAYS = {  # a body that sets g = ∂{f}/∂{x} through autograd, and wh
 
 
 def _grade(tmp_path, exercise_id, source, seed=7):
-    ex = load_course().exercise(exercise_id)
-    assert ex is not None and ex.manual_backprop
-    path = tmp_path / ex.file  # exercises/backprop/<name>.py, as in a workspace
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(source))
-    return grade(ex, path, seed=seed)
+    return grade_source(tmp_path, exercise_id, source, seed, manual_backprop=True)
 
 
-def _text(verdict) -> str:
-    return "\n".join([verdict.error or ""] + [f"{c.name}: {c.message}" for c in verdict.checks if not c.passed])
-
-
-def _fails_with(verdict, *phrases):
-    assert not verdict.passed
-    text = _text(verdict)
-    for phrase in phrases:
-        assert phrase in text, text
+_text, _fails_with = failure_text, fails_with
 
 
 def _constant_source(function, check, seed, keys):

@@ -6,14 +6,13 @@ the feedback), hard-coded answers and every way into autograd fail.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tutor.course.loader import load_course
-from tutor.grader.grade import grade, lesson_module
+from tutor.grader.grade import lesson_module
+from tests.grading import fails_with, failure_text, grade_source
 
 pytestmark = pytest.mark.lesson07
 
@@ -24,23 +23,10 @@ REFERENCE = (ROOT / "lessons/gpt/solutions/attention_backward.py").read_text()
 
 
 def _grade(tmp_path, source, seed=7):
-    ex = load_course().exercise(EX)
-    assert ex is not None and ex.manual_backprop
-    path = tmp_path / ex.file  # exercises/gpt/attention_backward.py, as in a workspace
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(source))
-    return grade(ex, path, seed=seed)
+    return grade_source(tmp_path, EX, source, seed, manual_backprop=True)
 
 
-def _text(verdict) -> str:
-    return "\n".join([verdict.error or ""] + [f"{c.name}: {c.message}" for c in verdict.checks if not c.passed])
-
-
-def _fails_with(verdict, *phrases):
-    assert not verdict.passed
-    text = _text(verdict)
-    for phrase in phrases:
-        assert phrase in text, text
+_text, _fails_with = failure_text, fails_with
 
 
 STYLES = {

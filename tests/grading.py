@@ -1,0 +1,31 @@
+"""Test helpers: grade a learner file written from source, and read a verdict's failures."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tutor.course.loader import load_course
+from tutor.grader.grade import grade
+
+
+def grade_source(tmp_path, exercise_id: str, source: str, seed: int = 7, manual_backprop: bool | None = None):
+    """Writes `source` where a workspace keeps the exercise's file and grades it with `seed`."""
+    ex = load_course().exercise(exercise_id)
+    assert ex is not None
+    if manual_backprop is not None:
+        assert ex.manual_backprop == manual_backprop
+    path = tmp_path / ex.file  # exercises/<lesson>/<name>.py, as in a workspace
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(source))
+    return grade(ex, path, seed=seed)
+
+
+def failure_text(verdict) -> str:
+    return "\n".join([verdict.error or ""] + [f"{c.name}: {c.message}" for c in verdict.checks if not c.passed])
+
+
+def fails_with(verdict, *phrases) -> None:
+    assert not verdict.passed
+    text = failure_text(verdict)
+    for phrase in phrases:
+        assert phrase in text, text
