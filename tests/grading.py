@@ -7,6 +7,18 @@ import textwrap
 from tutor.course.loader import load_course
 from tutor.grader.grade import grade
 
+# The ways into autograd each manual-backprop exercise's tests try: a body that sets
+# g = ∂{f}/∂{x} through autograd, and what the failure message must name.
+AUTOGRAD_WAYS = {
+    "backward": ("l = {x}\n    loss = {f}\n    loss.backward()\n    g = l.grad", "Tensor.backward()"),
+    "autograd_grad": ("l = {x}\n    g = torch.autograd.grad({f}, l)[0]", "torch.autograd.grad()"),
+    "func_grad": ("g = torch.func.grad(lambda l: {f})({x})", "torch.func.grad()"),
+    "requires_grad_": ("l = {x}.detach().clone().requires_grad_()\n    {f}.backward()\n    g = l.grad",
+                       "Tensor.requires_grad_()"),
+    "enable_grad": ("with torch.enable_grad():\n        l = {x}.detach().clone().requires_grad_()\n"
+                    "        {f}.backward()\n    g = l.grad", "torch.enable_grad()"),
+}
+
 
 def grade_source(tmp_path, exercise_id: str, source: str, seed: int = 7, manual_backprop: bool | None = None):
     """Writes `source` where a workspace keeps the exercise's file and grades it with `seed`."""

@@ -257,7 +257,6 @@ def _probe_nll(learner, P, xs, ys):
 def _nll_mistakes(P, xs, ys):
     P = P.astype(np.float64)
     p = P[xs, ys]
-    n = len(xs)
     wrong = [
         ("that is the log-likelihood itself (Σ log P): negate it and divide by n.", np.log(p).sum()),
         ("the minus sign is missing: the log-likelihood is ≤ 0, its negative is the loss (≥ 0).",

@@ -13,23 +13,12 @@ import numpy as np
 import pytest
 
 from tutor.grader.grade import lesson_module
-from tests.grading import fails_with, failure_text, grade_source
+from tests.grading import AUTOGRAD_WAYS, fails_with, failure_text, grade_source
 
 pytestmark = pytest.mark.lesson05
 
 SEEDS = (0, 1, 2024, 987654321)
 ROOT = Path(__file__).resolve().parents[2]
-
-AUTOGRAD_WAYS = {  # a body that sets g = ∂{f}/∂{x} through autograd, and what the message names
-    "backward": ("l = {x}\n    loss = {f}\n    loss.backward()\n    g = l.grad", "Tensor.backward()"),
-    "autograd_grad": ("l = {x}\n    g = torch.autograd.grad({f}, l)[0]", "torch.autograd.grad()"),
-    "func_grad": ("g = torch.func.grad(lambda l: {f})({x})", "torch.func.grad()"),
-    "requires_grad_": ("l = {x}.detach().clone().requires_grad_()\n    {f}.backward()\n    g = l.grad",
-                       "Tensor.requires_grad_()"),
-    "enable_grad": ("with torch.enable_grad():\n        l = {x}.detach().clone().requires_grad_()\n"
-                    "        {f}.backward()\n    g = l.grad", "torch.enable_grad()"),
-}
-
 
 def _grade(tmp_path, exercise_id, source, seed=7):
     return grade_source(tmp_path, exercise_id, source, seed, manual_backprop=True)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from tutor.grader.grade import lesson_module
-from tests.grading import fails_with, failure_text, grade_source
+from tests.grading import AUTOGRAD_WAYS, fails_with, failure_text, grade_source
 
 pytestmark = pytest.mark.lesson07
 
@@ -172,15 +172,6 @@ def test_cheats_fail(tmp_path, cheat):
 FORWARD = ("((l @ k.transpose(-2, -1) / q.shape[-1] ** 0.5)"
            ".masked_fill(torch.ones(q.shape[1], q.shape[1]).triu(1).bool(), float('-inf'))"
            ".softmax(-1) @ v * dout).sum()")
-AUTOGRAD_WAYS = {  # a body that sets g = ∂{f}/∂{x} through autograd, and what the message names
-    "backward": ("l = {x}\n    loss = {f}\n    loss.backward()\n    g = l.grad", "Tensor.backward()"),
-    "autograd_grad": ("l = {x}\n    g = torch.autograd.grad({f}, l)[0]", "torch.autograd.grad()"),
-    "func_grad": ("g = torch.func.grad(lambda l: {f})({x})", "torch.func.grad()"),
-    "requires_grad_": ("l = {x}.detach().clone().requires_grad_()\n    {f}.backward()\n    g = l.grad",
-                       "Tensor.requires_grad_()"),
-    "enable_grad": ("with torch.enable_grad():\n        l = {x}.detach().clone().requires_grad_()\n"
-                    "        {f}.backward()\n    g = l.grad", "torch.enable_grad()"),
-}
 
 
 @pytest.mark.parametrize("way", sorted(AUTOGRAD_WAYS))
