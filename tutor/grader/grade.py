@@ -7,24 +7,21 @@ expected outputs here while it runs, and compare what came back.
 
 from __future__ import annotations
 
-import importlib.util
 import secrets
 import signal
 import sys
 import time
 import traceback
-from functools import lru_cache
 from pathlib import Path
-from types import ModuleType
 
 from tutor.course.model import Exercise
+from tutor.course.packages import lesson_module
 from tutor.grader import protocol
 from tutor.grader.cases import Case
 from tutor.grader.child import run_child
 from tutor.grader.compare import compare_case
 from tutor.grader.runner import ChildReport, run_isolated
 from tutor.grader.verdict import CheckResult, Verdict
-from tutor.paths import lessons_dir
 
 _prepared = False
 
@@ -42,20 +39,6 @@ def prepare() -> None:
     except RuntimeError:
         pass  # already set by an earlier op; one intra-op thread is what matters for fork
     _prepared = True
-
-
-@lru_cache(maxsize=None)
-def lesson_module(lesson_id: str, name: str) -> ModuleType:
-    """Imports `lessons/<id>/<name>.py` (trusted course code) under a private module name."""
-    path = lessons_dir() / lesson_id / f"{name}.py"
-    mod_name = f"zerohero_lessons.{lesson_id}.{name}"
-    spec = importlib.util.spec_from_file_location(mod_name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[mod_name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _syntax_message(err: SyntaxError, name: str) -> str:
