@@ -131,7 +131,7 @@ def grade(exercise: Exercise, file: Path, seed: int | None = None) -> Verdict:
     def compute_expected() -> None:
         for case in cases:
             try:
-                expected.append((case.expect(), case.mistakes() if case.mistakes else []))
+                expected.append((case.expect(**case.args), case.mistakes(**case.args) if case.mistakes else []))
             except Exception:
                 expected.append(None)
 
