@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 
 HEADLESS = ["tutor.cli", "tutor.course.loader", "tutor.course.workspace", "tutor.course.progress",
             "tutor.grader.grade", "tutor.grader.server", "tutor.grader.client",
-            "tutor.training.runner", "tutor.training.child", "tutor.training.headless"]
+            "tutor.training.runner", "tutor.training.child", "tutor.training.headless", "tutor.training.kept"]
 
 
 def test_headless_modules_do_not_import_textual():

@@ -186,7 +186,7 @@ def train_trigram(cfg, ctx) -> Iterator[dict]:
     words = text.splitlines()
     stoi, _ = m["counts"].vocabulary(words)
     V = len(stoi)
-    smoothings = [float(s) for s in str(cfg.options.get("smoothings", "1")).split(",") if s.strip()]
+    smoothings = [float(s) for s in cfg.options.get("smoothings", [1.0])]  # typed by tutor.training.config
 
     # the lecture's split (makemore part 2): random.seed(42), shuffle, 80 / 10 / 10
     shuffled = list(words)
