@@ -173,7 +173,7 @@ def train_trigram(cfg, ctx) -> Iterator[dict]:
     words, _ = load_names(ctx)
     stoi, _ = m["counts"].vocabulary(words)
     V = len(stoi)
-    smoothings = [float(s) for s in str(cfg.options.get("smoothings", "1")).split(",") if s.strip()]
+    smoothings = [float(s) for s in cfg.options.get("smoothings", [1.0])]  # typed by tutor.training.config
 
     splits = lecture_split(words, 42 if cfg.seed is None else int(cfg.seed))
     pairs = {k: tuple(torch.as_tensor(t, dtype=torch.int64) for t in m["nll"].bigram_pairs(v, stoi))
