@@ -16,8 +16,8 @@ from textual.worker import get_current_worker
 
 from tutor.app import keys
 from tutor.app.calm import Calm
-from tutor.app.messages import (Changed, ExerciseReset, FileSaved, GradeRequested, HintRequested, LessonRequested,
-                                TrainControlRequested, TrainFinished, TrainRequested, TrainStepped,
+from tutor.app.messages import (Changed, ExerciseReset, ExerciseShown, FileSaved, GradeRequested, HintRequested,
+                                LessonRequested, TrainControlRequested, TrainFinished, TrainRequested, TrainStepped,
                                 TrainViewRequested, VerdictReady)
 from tutor.app.session import Session
 from tutor.course.model import Course, Exercise, Lesson
@@ -145,6 +145,10 @@ class ZeroHeroApp(App[int]):
     @on(LessonRequested)
     def _lesson_requested(self, message: LessonRequested) -> None:
         self.open_lesson(message.lesson, message.exercise_name)
+
+    @on(ExerciseShown)
+    def _exercise_shown(self, message: ExerciseShown) -> None:
+        self.session.progress.set_meta("last_exercise", message.exercise.name)
 
     @on(TrainViewRequested)
     def _train_view_requested(self, message: TrainViewRequested) -> None:

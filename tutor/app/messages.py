@@ -30,6 +30,13 @@ class TrainViewRequested(Message):
 
 
 @dataclass
+class ExerciseShown(Message):
+    """The lesson screen made an exercise current; the app remembers it for the next start."""
+
+    exercise: Any
+
+
+@dataclass
 class GradeRequested(Message):
     """Check an exercise now; the verdict comes back as the app's `verdict` state."""
 

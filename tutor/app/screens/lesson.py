@@ -10,7 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
 from tutor.app import keys
-from tutor.app.messages import ExerciseReset, GradeRequested, HintRequested, TrainViewRequested
+from tutor.app.messages import (ExerciseReset, ExerciseShown, GradeRequested, HintRequested,
+                                TrainViewRequested)
 from tutor.app.session import MARKS
 from tutor.app.widgets.exercise_list import STYLES, ExerciseList
 from tutor.app.widgets.hint_panel import HintPanel
@@ -111,7 +112,7 @@ class LessonScreen(Screen):
             verdict.verdict = None
             hints.update("")
             return
-        s.progress.set_meta("last_exercise", exercise.name)
+        self.post_message(ExerciseShown(exercise))
         self.query_one("#exercises", ExerciseList).select_name(exercise.name)
         status = s.status(exercise)
         number = self.lesson.exercises.index(exercise) + 1
