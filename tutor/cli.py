@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from tutor import __version__
+from tutor.course import rules
 
 OK, FAILED, USAGE = 0, 1, 2
 
@@ -102,25 +103,17 @@ def cmd_list(args) -> int:
     lessons = []
     lines = []
     for l in c.lessons:
-        exs = [{"id": e.id, "title": e.title, "file": e.file, "status": statuses.get(e.id, "not started"),
+        exs = [{"id": e.id, "title": e.title, "file": e.file, "status": rules.status(statuses, e),
                 "challenge": e.challenge} for e in l.exercises]
         lessons.append({"id": l.id, "number": l.number, "title": l.title, "ready": l.ready,
                         "exercises": exs, "runs": [r.name for r in l.runs]})
         done = sum(e["status"] == "passed" for e in exs)
         tag = "" if l.ready else "  (text coming)"
         lines.append(f"{l.number}. {l.id:<10} {l.title}  [{done}/{len(exs)}]{tag}")
-        mark = {"passed": "✓", "failing": "✗", "not started": "·"}
         for e in exs:
-            lines.append(f"     {mark[e['status']]} {e['id']:<28} {e['title']}")
+            lines.append(f"     {rules.mark(e['status'])} {e['id']:<28} {e['title']}")
     emit(args, {"workspace": str(ws.root), "lessons": lessons}, "\n".join(lines))
     return OK
-
-
-def _next_unsolved(c, statuses):
-    for e in c.exercises:
-        if statuses.get(e.id) != "passed":
-            return e
-    return None
 
 
 def cmd_check(args) -> int:
@@ -131,7 +124,7 @@ def cmd_check(args) -> int:
     if args.id:
         ex = exercise(c, args.id)
     else:
-        ex = _next_unsolved(c, prog.statuses())
+        ex = rules.next_exercise(c, prog.statuses())
         if ex is None:
             emit(args, {"exercise": None, "passed": True, "message": "every exercise passes"},
                  "Every exercise passes. Well done!")
@@ -152,13 +145,13 @@ def cmd_hint(args) -> int:
     c, ws = course(), workspace(args)
     ex = exercise(c, args.id)
     prog = progress(ws)
-    seen = prog.hints_seen(ex.id)
-    tier = args.tier or min(len(ex.hints), (max(seen) + 1) if seen else 1)
+    # With every tier seen, a plain `hint` shows them all again.
+    tier = args.tier or rules.next_hint_tier(ex, prog.hints_seen(ex.id)) or len(ex.hints)
     if not 1 <= tier <= len(ex.hints):
         raise CliError(f"{ex.id} has hint tiers 1 to {len(ex.hints)}")
-    for t in range(1, tier + 1):
+    for t in rules.tiers_shown(tier):
         prog.record_hint(ex.id, t)
-    shown = [{"tier": t, "text": ex.hints[t - 1]} for t in range(1, tier + 1)]
+    shown = [{"tier": t, "text": ex.hints[t - 1]} for t in rules.tiers_shown(tier)]
     text = "\n\n".join(f"Hint {h['tier']}/{len(ex.hints)}: {h['text']}" for h in shown)
     if tier < len(ex.hints):
         text += f"\n\n(More: zerohero hint {ex.id} --tier {tier + 1})"
@@ -169,12 +162,10 @@ def cmd_hint(args) -> int:
 def cmd_solution(args) -> int:
     c, ws = course(), workspace(args)
     ex = exercise(c, args.id)
-    if progress(ws).status(ex.id) != "passed":
+    if not rules.solution_open(progress(ws).statuses(), ex):
         return fail(args, f"the solution to {ex.id} opens after your code passes "
                           f"(zerohero check {ex.id}); try `zerohero hint {ex.id}` meanwhile.", FAILED)
-    from tutor.paths import lessons_dir
-
-    path = lessons_dir() / ex.lesson / ex.solution_file
+    path = rules.solution_path(c, ex)
     source = path.read_text()
     emit(args, {"exercise": ex.id, "path": str(path), "solution": source},
          f"# Reference solution for {ex.id} ({path.name})\n\n{source}")
