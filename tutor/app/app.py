@@ -20,6 +20,7 @@ from tutor.app.messages import (Changed, ExerciseReset, ExerciseShown, FileSaved
                                 LessonRequested, TrainControlRequested, TrainFinished, TrainRequested, TrainStepped,
                                 TrainViewRequested, VerdictReady)
 from tutor.app.session import Session
+from tutor.course import rules
 from tutor.course.model import Course, Exercise, Lesson
 from tutor.course.workspace import Workspace
 
@@ -251,11 +252,13 @@ class ZeroHeroApp(App[int]):
     def _hint_requested(self, message: HintRequested) -> None:
         ex, progress = message.exercise, self.session.progress
         seen = progress.hints_seen(ex.id)
-        tier = (max(seen) + 1) if seen else 1
-        if tier > len(ex.hints):
+        tier = rules.next_hint_tier(ex, seen)
+        if tier is None:
             self.notify("You have seen every hint for this exercise.")
         else:
-            progress.record_hint(ex.id, tier)
+            for t in rules.tiers_shown(tier):
+                if t not in seen:
+                    progress.record_hint(ex.id, t)
         self.changed = Changed(ex.id, "hint")
 
     @on(ExerciseReset)

@@ -73,16 +73,16 @@ class HomeScreen(Screen):
         keep = options.highlighted
         options.clear_options()
         options.add_options(Option(lesson_prompt(s, l, statuses), id=l.id) for l in s.course.lessons)
-        lesson, line = s.course_next(statuses)
-        self._next = lesson
+        step, line = s.course_next(statuses)
+        self._next = step
         nxt = Text.assemble(("Next  ", "bold reverse"), " ", line)
-        if lesson is not None:
+        if step is not None:
             nxt.append("   (c to continue)", style="dim")
         self.query_one("#next", Static).update(nxt)
         if keep is None:
             last = s.progress.get_meta("last_lesson")
             ids = [l.id for l in s.course.lessons]
-            keep = ids.index(last) if last in ids else ids.index(lesson.id) if lesson else 0
+            keep = ids.index(last) if last in ids else ids.index(step.lesson.id) if step else 0
         options.highlighted = keep
 
     def _highlighted(self) -> Lesson | None:
@@ -104,11 +104,11 @@ class HomeScreen(Screen):
         if self._next is None:
             self.notify("Nothing left to do in the lessons written so far.")
             return
-        ex = self.app.session.next_exercise(self._next, self.app.session.statuses())
-        if ex is None and self._next.runs:
-            self.post_message(TrainViewRequested(self._next))  # every exercise passes: next is training
+        step = self._next  # `rules.next_step`: its exercise is the one `zerohero check` picks
+        if step.exercise is None:
+            self.post_message(TrainViewRequested(step.lesson))  # every exercise passes: next is training
         else:
-            self.post_message(LessonRequested(self._next, ex.name if ex else None))
+            self.post_message(LessonRequested(step.lesson, step.exercise.name))
 
     def action_train(self) -> None:
         lesson = self._highlighted()

@@ -12,12 +12,12 @@ from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, T
 from tutor.app import keys
 from tutor.app.messages import (ExerciseReset, ExerciseShown, GradeRequested, HintRequested,
                                 TrainViewRequested)
-from tutor.app.session import MARKS
 from tutor.app.widgets.exercise_list import STYLES, ExerciseList
 from tutor.app.widgets.hint_panel import HintPanel
 from tutor.app.widgets.lesson_text import LessonText
 from tutor.app.widgets.source_view import SourceView
 from tutor.app.widgets.verdict_panel import VerdictPanel
+from tutor.course import rules
 from tutor.course.model import Exercise, Lesson
 
 NARROW = 110
@@ -69,8 +69,7 @@ class LessonScreen(Screen):
         self.query_one("#feedback").border_title = "feedback"
         self._refresh_list()
         if self.exercise is None and self.lesson.exercises:
-            self.exercise = self.app.session.next_exercise(self.lesson, self.app.session.statuses()) \
-                or self.lesson.exercises[0]
+            self.exercise = rules.next_in_lesson(self.lesson, self.app.session.statuses()) or self.lesson.exercises[0]
         self._show(self.exercise)
         self.call_after_refresh(lambda: self._focus_for(self.query_one("#tabs", TabbedContent).active))
         self.watch(self.app, "grading", self._grading, init=False)
@@ -117,7 +116,7 @@ class LessonScreen(Screen):
         status = s.status(exercise)
         number = self.lesson.exercises.index(exercise) + 1
         text = Text.assemble((f"Exercise {number}/{len(self.lesson.exercises)}  ", "bold"),
-                             (exercise.title, "bold"), "   ", (f"{MARKS[status]} {status}", STYLES[status]))
+                             (exercise.title, "bold"), "   ", (f"{rules.mark(status)} {status}", STYLES[status]))
         latest = s.last_verdicts.get(exercise.id)
         if status == "passed" and latest is not None and not latest.passed:
             text.append(" before; your latest version fails", style="yellow")
@@ -247,7 +246,7 @@ class LessonScreen(Screen):
     def action_solution(self) -> None:
         if not (ex := self._need_exercise()):
             return
-        if self.app.session.status(ex) != "passed":
+        if not rules.solution_open(self.app.session.statuses(), ex):
             return self.notify("The solution opens once your code passes. A hint (h) may help meanwhile.",
                                title="Not yet")
         from tutor.app.screens.solution import SolutionScreen
