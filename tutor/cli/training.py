@@ -12,7 +12,7 @@ from tutor.grader.render import escape
 
 
 def cmd_train(args) -> int:
-    from tutor.training.config import OptionError
+    from tutor.training.config import OptionError, parse_pairs
     from tutor.training.headless import summary, train
     from tutor.training.runner import config_for, default_device
 
@@ -21,7 +21,7 @@ def cmd_train(args) -> int:
     r = run(les, args.run)
     try:
         cfg = config_for(les, r, steps=args.steps, seed=args.seed, device=args.device or default_device(),
-                         options=getattr(args, "options", {}))
+                         options=parse_pairs(args.set))
     except OptionError as e:
         raise CliError(str(e)) from None
     tty = sys.stderr.isatty() and not args.json
