@@ -173,7 +173,7 @@ def grade(exercise: Exercise, file: Path, seed: int | None = None) -> Verdict:
         return Verdict.failure(exercise.id, seed, error, duration_s=time.monotonic() - start,
                                file=str(file), **kw)
 
-    if not file.is_file():
+    if not file.exists():
         return fail(f"{file} does not exist. Run `zerohero reset {exercise.id}` to restore the stub.")
     code, error = _compile_dir(file)
     if error:

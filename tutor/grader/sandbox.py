@@ -230,7 +230,7 @@ def _keep_until_done(pid: int) -> None:
     os._exit(code)
 
 
-def confine_run(hide=(), devices=()) -> list[str]:
+def confine_run(hide=(), devices=(), prepare=None) -> list[str]:
     """The jail of a training (or inspect) child: namespaces (it forks once: the process that
     returns here is PID 1 of its own PID namespace, and the original waits for it and exits as it
     does, so the caller's signals and exit status keep working), `hide` folders covered, no writes,
@@ -239,19 +239,37 @@ def confine_run(hide=(), devices=()) -> list[str]:
     Args:
         hide: folders the run must not see (the workspace's state: progress.db, kept runs).
         devices: device files the run may use (a GPU's /dev/nvidia*).
+        prepare: called inside the namespaces, before Landlock and seccomp (a GPU's driver setup).
     """
     libc = _libc()
     if libc is None or not LINUX:
         return []
+    if plan()[0] and _threads() > 1:
+        _fork_and_keep(libc)  # unshare(CLONE_NEWUSER) needs a single-threaded caller (numpy has two)
     layers = enter_namespaces()
     namespaced = any(layer.endswith("namespaces") for layer in layers)
     if namespaced:
-        pid = os.fork()
-        if pid:
-            _keep_until_done(pid)
+        _fork_and_keep(libc)
         layers += namespaces.private_mounts(hide=hide, scratch=False)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if prepare is not None:
+        prepare()
     return layers + _lock_down(libc, namespaced, None, (), devices)
+
+
+def _threads() -> int:
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 1
+
+
+def _fork_and_keep(libc) -> None:
+    """Forks; the parent stays behind as a keeper (`_keep_until_done`), the child returns."""
+    pid = os.fork()
+    if pid:
+        _keep_until_done(pid)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 @functools.lru_cache(maxsize=None)
