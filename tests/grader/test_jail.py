@@ -120,6 +120,9 @@ if fork32() == 0:
     time.sleep(60)
 """
 
+X32_FORK = INT80_FORK.replace("[0xB8, 2, 0, 0, 0, 0xCD, 0x80, 0xC3]",  # mov eax, 0x40000039; syscall; ret
+                              "[0xB8, 0x39, 0, 0, 0x40, 0x0F, 0x05, 0xC3]")
+
 
 def _fill(body: str, t: dict, db: str) -> str:
     return body.format(**t, db=db, zygote=zygote.get().pid or 0, mark=MARK)
@@ -155,18 +158,18 @@ def recorded(toy_workspace):
     return toy_workspace.db_path
 
 
-@pytest.mark.parametrize("attack", [*ATTACKS, "i386 int 0x80 fork"])
+@pytest.mark.parametrize("attack", [*ATTACKS, "i386 int 0x80 fork", "x32 fork"])
 def test_grader_child_is_jailed(toy_course, toy_workspace, recorded, targets, attack):
     if attack == "tmux run-shell" and not targets["tmux"]:
         pytest.skip("tmux is not installed")
     grade(toy_course.exercise("toy.scale"), toy_workspace.file(toy_course.exercise("toy.scale")))  # zygote up
     before = _parent_state()
-    body = INT80_FORK if attack.startswith("i386") else ATTACKS[attack]
+    body = {"i386 int 0x80 fork": INT80_FORK, "x32 fork": X32_FORK}.get(attack) or ATTACKS.get(attack)
     start = time.monotonic()
     verdict = _grade_attack(toy_course, toy_workspace, _fill(body, targets, str(recorded)))
     assert not verdict.passed, f"{attack}: the check passed"
     assert time.monotonic() - start < 6
-    if attack.startswith("i386"):
+    if attack in ("i386 int 0x80 fork", "x32 fork"):
         assert "SIGSYS" in (verdict.error or ""), verdict.error
     _assert_no_process_left()
     assert _parent_state() == before

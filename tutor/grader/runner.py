@@ -193,10 +193,12 @@ def run_isolated(job: dict, *, timeout_s: float, memory_mb: int, n_cases: int,
                             report.frames.append(_validate(frame, n_cases))
                             if len(report.frames) > n_cases + 3:
                                 raise protocol.ProtocolError("more frames than there are cases")
-                    except protocol.ProtocolError as e:
+                    except (protocol.ProtocolError, RecursionError, ValueError, TypeError, OverflowError) as e:
+                        # (json.loads of a deep or huge-number frame raises these, not ProtocolError)
                         if "more data" in str(e) or "too large" in str(e):
                             report.too_much_data = True
-                        report.protocol_error = str(e)
+                        report.protocol_error = (str(e) if isinstance(e, protocol.ProtocolError)
+                                                 else f"a frame is not plain data ({type(e).__name__})")
                         status.kill()  # nothing it sends from now on counts
                         report.killed_by_us = True
     finally:
