@@ -321,3 +321,29 @@ def test_siblings_that_shadow_our_packages_are_not_served(toy_course, toy_worksp
     path.write_text("import torch\n" + RIGHT)
     verdict = grade(ex, path, seed=1)
     assert verdict.passed, verdict.error
+
+
+def test_no_expected_values_in_the_learners_process(toy_course, toy_workspace):
+    """The answer-key attack: walk the stack and the heap for a case's expect(); there is none."""
+    ex = toy_course.exercise("toy.scale")
+    src = ("import gc, sys\n"
+           "def has_expect(o):\n"
+           "    try:\n"
+           "        return callable(getattr(o, 'expect', None))\n"
+           "    except BaseException:\n"
+           "        return False\n"
+           "def scale(x):\n"
+           "    found = [type(o).__name__ for o in gc.get_objects() if type(o).__name__ == 'Case' and has_expect(o)]\n"
+           "    found += [o.__name__ for o in gc.get_objects() if getattr(type(o), '__name__', '') == 'function'\n"
+           "              and o.__name__ == 'compute_expected']\n"
+           "    f = sys._getframe()\n"
+           "    while f is not None:\n"
+           "        found += [k for k, v in f.f_locals.items() if k in ('expected', 'compute_expected')]\n"
+           "        found += [type(v).__name__ for v in f.f_locals.values() if type(v).__name__ == 'Case']\n"
+           "        f = f.f_back\n"
+           "    print('FOUND', found)\n"
+           "    return 2 * x\n")
+    toy_workspace.file(ex).write_text(src)
+    verdict = grade(ex, toy_workspace.file(ex), seed=1)
+    assert verdict.passed, [c.message for c in verdict.checks]
+    assert "FOUND []" in verdict.output, verdict.output
