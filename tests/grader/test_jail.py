@@ -347,3 +347,28 @@ def test_no_expected_values_in_the_learners_process(toy_course, toy_workspace):
     verdict = grade(ex, toy_workspace.file(ex), seed=1)
     assert verdict.passed, [c.message for c in verdict.checks]
     assert "FOUND []" in verdict.output, verdict.output
+
+
+def test_a_killed_warm_grader_takes_its_check_with_it(toy_course, toy_workspace):
+    """grader server -> zygote -> keeper -> child: killing the server mid-check ends them all."""
+    import threading
+
+    from tutor.grader.client import GraderClient
+
+    ex = toy_course.exercise("toy.scale")
+    toy_workspace.file(ex).write_text(PRELUDE.replace("{mark}", MARK)
+                                      + "def scale(x):\n    time.sleep(60)\n")
+    client = GraderClient()
+    verdicts = []
+    worker = threading.Thread(target=lambda: verdicts.append(client.grade(ex.id, toy_workspace.file(ex))))
+    worker.start()
+    end = time.monotonic() + 120  # the server imports torch first
+    while not _survivors() and time.monotonic() < end:
+        time.sleep(0.05)
+    assert _survivors(), "the check never started"
+    server = client._proc.pid
+    os.kill(server, signal.SIGKILL)
+    worker.join(30)
+    client.close()
+    assert verdicts and not verdicts[0].passed
+    _assert_no_process_left()

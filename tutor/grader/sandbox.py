@@ -273,6 +273,13 @@ def _fork_and_keep(libc) -> None:
 
 
 @functools.lru_cache(maxsize=None)
+def _seccomp_works() -> bool:
+    libc = _libc()
+    return bool(libc and seccomp.supported()) and _try(
+        lambda: libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 and seccomp.install(libc))
+
+
+@functools.lru_cache(maxsize=None)
 def isolation_report() -> tuple[bool, str]:
     """Whether this machine can grade untrusted code safely, and a sentence naming the layers.
 
@@ -291,8 +298,8 @@ def isolation_report() -> tuple[bool, str]:
                  "the check)" if use else "no namespaces (user namespaces are disabled here)")
     abi = landlock.abi()
     parts.append(f"Landlock v{abi} (no file writes, no reads outside Python and tutor)" if abi else "no Landlock")
-    parts.append("seccomp allow-list (no exec, no new processes, no sockets)" if seccomp.supported()
-                 else f"no seccomp filter on {os.uname().machine}")
+    parts.append("seccomp allow-list (no exec, no new processes, no sockets)" if _seccomp_works()
+                 else f"no seccomp filter ({os.uname().machine} or this kernel has none we install)")
     if nobody:
         parts.append("runs as nobody")
     elif os.geteuid() == 0:
