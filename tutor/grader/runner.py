@@ -8,6 +8,7 @@ the child, which, as PID 1 of its own PID namespace, takes everything it started
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -61,12 +62,21 @@ class _Frames:
                 break
             body = bytes(self.buf[self.pos + 4:self.pos + 4 + size])
             self.pos += 4 + size
-            frames, _ = protocol.unpack_stream(struct.pack("<I", size) + body)
-            out += frames
+            try:
+                message = json.loads(body)
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                raise protocol.ProtocolError("frame is not JSON (or nested too deeply)") from None
+            if not isinstance(message, dict):
+                raise protocol.ProtocolError("frame is not an object")
+            out.append(message)
         if self.pos > (1 << 20) and self.pos * 2 > len(self.buf):
             del self.buf[:self.pos]  # amortised: each byte moves a bounded number of times
             self.pos = 0
         return out
+
+    def pending(self) -> bool:
+        """Whether a frame was cut off."""
+        return len(self.buf) > self.pos
 
 
 def _basic_check(frame: dict, n_cases: int) -> dict:
@@ -225,7 +235,5 @@ def run_isolated(job: dict, *, timeout_s: float, memory_mb: int, n_cases: int,
     report.elapsed_s = time.monotonic() - start
     report.output = output.decode("utf-8", "replace")
     if report.protocol_error is None and getattr(frames, "pending", lambda: False)():
-        report.protocol_error = "the results stream ended mid-message"
-    elif report.protocol_error is None and isinstance(frames, _Frames) and len(frames.buf) > frames.pos:
         report.protocol_error = "the results stream ended mid-message"
     return report
