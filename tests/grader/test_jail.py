@@ -372,3 +372,13 @@ def test_a_killed_warm_grader_takes_its_check_with_it(toy_course, toy_workspace)
     client.close()
     assert verdicts and not verdicts[0].passed
     _assert_no_process_left()
+
+
+def test_a_dead_zygote_is_started_again(toy_course, toy_workspace):
+    ex = toy_course.exercise("toy.scale")
+    toy_workspace.file(ex).write_text(RIGHT)
+    assert grade(ex, toy_workspace.file(ex), seed=1).passed
+    os.kill(zygote.get().pid, signal.SIGKILL)
+    time.sleep(0.1)
+    verdict = grade(ex, toy_workspace.file(ex), seed=1)
+    assert verdict.passed, verdict.error

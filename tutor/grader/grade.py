@@ -121,6 +121,8 @@ def _compile_dir(path: Path) -> tuple[dict, str | None]:
 
 
 def _describe_end(report: ChildReport, exercise: Exercise) -> str:
+    if report.internal_error:
+        return f"Internal grader error: {report.internal_error}."
     if report.timed_out:
         why = f"Your code did not finish within {exercise.timeout_s:g} s (an infinite loop?)"
         if report.output_truncated:

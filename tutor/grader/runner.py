@@ -38,6 +38,7 @@ class ChildReport:
     killed_by_us: bool = False
     protocol_error: str | None = None
     too_much_data: bool = False
+    internal_error: str | None = None
     elapsed_s: float = 0.0
 
 
@@ -176,7 +177,7 @@ def run_isolated(job: dict, *, timeout_s: float, memory_mb: int, n_cases: int,
     output = bytearray()
     open_fds = {result_r, out_r, status_ours.fileno()} if sent else set()
     if not sent:
-        report.protocol_error = "the grader's fork server could not start a child"
+        report.internal_error = "the grader's fork server could not start a child; try again"
     try:
         while open_fds - {status_ours.fileno()} or (status.ended is None and status_ours.fileno() in open_fds):
             remaining = child_deadline - time.monotonic()
