@@ -22,7 +22,7 @@ from tutor.grader import zygote
 from tutor.grader.grade import grade
 from tutor.grader.sandbox import isolation_report, plan
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or not plan()[0],
+needs_jail = pytest.mark.skipif(not sys.platform.startswith("linux") or not plan()[0],
                                 reason="the namespaced jail needs Linux with user namespaces")
 MARK = "zh-escapee"  # the comm name attack code gives itself, so a survivor can be found
 RIGHT = "def scale(x):\n    return 2 * x\n"
@@ -158,6 +158,7 @@ def recorded(toy_workspace):
     return toy_workspace.db_path
 
 
+@needs_jail
 @pytest.mark.parametrize("attack", [*ATTACKS, "i386 int 0x80 fork", "x32 fork"])
 def test_grader_child_is_jailed(toy_course, toy_workspace, recorded, targets, attack):
     if attack == "tmux run-shell" and not targets["tmux"]:
@@ -192,6 +193,7 @@ def _train(course, ws, source: str):
     return t, events[-1]
 
 
+@needs_jail
 def test_training_child_is_jailed(toy_course, toy_workspace, recorded, targets):
     """Every attack at import of the learner's module, each refused; then the run stops with a list."""
     attacks = {k: v for k, v in ATTACKS.items() if targets["tmux"] or k != "tmux run-shell"}
@@ -216,6 +218,7 @@ def test_training_child_is_jailed(toy_course, toy_workspace, recorded, targets):
     assert _can_lock(recorded)
 
 
+@needs_jail
 def test_training_child_i386_entry_kills_the_run(toy_course, toy_workspace, targets):
     source = PRELUDE.replace("{mark}", MARK) + INT80_FORK + RIGHT
     t, last = _train(toy_course, toy_workspace, source)
@@ -230,6 +233,7 @@ def test_training_child_still_trains(toy_course, toy_workspace):
 
 
 # -- the layers themselves --------------------------------------------------------------------
+@needs_jail
 def test_a_setsid_grandchild_dies_with_pid_1_of_its_namespace():
     """The PID namespace alone (no seccomp): a grandchild in its own session ends with PID 1."""
     from tutor.grader import namespaces
@@ -259,6 +263,7 @@ def test_a_setsid_grandchild_dies_with_pid_1_of_its_namespace():
     _assert_no_process_left()
 
 
+@needs_jail
 def test_isolation_report_names_only_active_layers():
     ok, text = isolation_report()
     assert ok
@@ -349,6 +354,7 @@ def test_no_expected_values_in_the_learners_process(toy_course, toy_workspace):
     assert "FOUND []" in verdict.output, verdict.output
 
 
+@needs_jail
 def test_a_killed_warm_grader_takes_its_check_with_it(toy_course, toy_workspace):
     """grader server -> zygote -> keeper -> child: killing the server mid-check ends them all."""
     import threading

@@ -143,6 +143,30 @@ class _Status:
                 pass
 
 
+def _launch(job: dict, restart: bool = False, hello_s: float = 10.0):
+    """Hands `job` to the zygote and waits for its keeper's first line; None if none came."""
+    if restart:
+        zygote.get().stop()
+    result_r, result_w = os.pipe()
+    out_r, out_w = os.pipe()
+    status_ours, status_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    sent = zygote.get().spawn(job, [result_w, out_w, status_theirs.fileno()])
+    for fd in (result_w, out_w):
+        os.close(fd)
+    status_theirs.close()
+    status = _Status(status_ours)
+    end = time.monotonic() + hello_s
+    while sent and status.keeper is None and time.monotonic() < end:
+        if select.select([status_ours], [], [], max(0.0, end - time.monotonic()))[0] and not status.read():
+            break
+    if status.keeper is None:
+        status_ours.close()
+        os.close(result_r)
+        os.close(out_r)
+        return None
+    return result_r, out_r, status_ours, status
+
+
 def run_isolated(job: dict, *, timeout_s: float, memory_mb: int, n_cases: int,
                  while_running: Callable[[], None] | None = None,
                  deadline: float | None = None) -> ChildReport:
@@ -164,20 +188,19 @@ def run_isolated(job: dict, *, timeout_s: float, memory_mb: int, n_cases: int,
     if while_running is not None:
         worker = threading.Thread(target=while_running, daemon=True)
         worker.start()
-    result_r, result_w = os.pipe()
-    out_r, out_w = os.pipe()
-    status_ours, status_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     job = dict(job, timeout_s=timeout_s, memory_mb=memory_mb)
-    sent = zygote.get().spawn(job, [result_w, out_w, status_theirs.fileno()])
-    os.close(result_w)
-    os.close(out_w)
-    status_theirs.close()
-    status = _Status(status_ours)
+    launched = _launch(job) or _launch(job, restart=True)  # a zygote that died took the job along
+    if launched is None:
+        report.internal_error = "the grader's fork server could not start a child; try again"
+        if worker is not None:
+            worker.join(max(0.0, deadline - time.monotonic()))
+        return report
+    result_r, out_r, status_ours, status = launched
+    start = time.monotonic()
+    child_deadline = start + timeout_s
     frames = _reader(n_cases)
     output = bytearray()
-    open_fds = {result_r, out_r, status_ours.fileno()} if sent else set()
-    if not sent:
-        report.internal_error = "the grader's fork server could not start a child; try again"
+    open_fds = {result_r, out_r, status_ours.fileno()}
     try:
         while open_fds - {status_ours.fileno()} or (status.ended is None and status_ours.fileno() in open_fds):
             remaining = child_deadline - time.monotonic()
