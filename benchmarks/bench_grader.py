@@ -1,5 +1,8 @@
 """Grading latency: warm (the app's grader server) and cold (`zerohero check`), beside `import torch`.
 
+Both grade in the full jail (zygote fork, fresh namespaces, seccomp, Landlock); the layers in
+effect on this machine are printed first.
+
 Run: python benchmarks/bench_grader.py [--repeat N] [--exercise ID]
 Everything runs in one process tree, interleaved, so machine noise hits each side alike; the
 figures that matter are the ratios.
@@ -36,6 +39,7 @@ def main() -> int:
     from tutor.course.loader import load_course
     from tutor.course.workspace import init
     from tutor.grader.client import GraderClient
+    from tutor.grader.sandbox import isolation_report
 
     course = load_course()
     ex = course.exercise(args.exercise)
@@ -62,6 +66,7 @@ def main() -> int:
 
     med = statistics.median
     print(f"exercise: {ex.id}   repeats: {args.repeat}   python {sys.version.split()[0]}")
+    print(f"isolation: {isolation_report()[1]}")
     print(f"python -c 'import torch'        median {med(torch_s):.3f} s")
     print(f"zerohero check (cold process)   median {med(cold_s):.3f} s   "
           f"ratio to import torch: {med(cold_s) / med(torch_s):.2f}x  (target <= 2x)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -193,3 +194,70 @@ def test_threads_are_allowed_processes_are_not(toy_course, toy_workspace):
     src = "import subprocess\ndef scale(x):\n    subprocess.run(['true'])\n    return 2 * x\n"
     verdict, _ = _grade(toy_course, toy_workspace, "toy.scale", src)
     assert not verdict.passed and "raised" in _text(verdict)
+
+
+def _forger(frames_expr: str) -> str:
+    """A scale() that writes `frames_expr` (a bytes expression) on every descriptor, then exits."""
+    return ("import os, json, struct\n"
+            "def frame(body):\n"
+            "    return struct.pack('<I', len(body)) + body\n"
+            "def scale(x):\n"
+            f"    data = {frames_expr}\n"
+            "    for fd in range(3, 12):\n"
+            "        try:\n"
+            "            os.write(fd, data)\n"
+            "        except OSError:\n"
+            "            pass\n"
+            "    os._exit(0)\n")
+
+
+@pytest.mark.parametrize("name, frames_expr", [
+    ("deep nesting", "frame(b'{\"kind\": \"case\", \"index\": 0, \"outputs\": ' + b'[' * 100000 + b']' * 100000 + b'}')"),
+    ("index that is a list", "frame(b'{\"kind\": \"case\", \"index\": [0], \"outputs\": {}}')"),
+    ("index out of range", "frame(b'{\"kind\": \"case\", \"index\": 99, \"outputs\": {}}')"),
+    ("5000-digit int", "frame(b'{\"kind\": \"case\", \"index\": 0, \"outputs\": {\"y\": ' + b'9' * 5000 + b'}}')"),
+    ("unknown kind", "frame(b'{\"kind\": \"verdict\", \"passed\": true}')"),
+    ("not JSON", "frame(b'\\xff\\xfe garbage')"),
+    ("32 MB of tiny frames", "frame(b'{\"kind\": \"ready\"}') * (32 * 1024 * 1024 // 21)"),
+    ("a frame said to be 4 GB", "struct.pack('<I', 2**32 - 1) + b'x' * 1000"),
+])
+def test_garbled_frames_are_a_clean_failing_verdict(toy_course, toy_workspace, name, frames_expr):
+    _grade(toy_course, toy_workspace, "toy.scale", RIGHT)  # warm: the bound is for the grade alone
+    verdict, elapsed = _grade(toy_course, toy_workspace, "toy.scale", _forger(frames_expr))
+    assert not verdict.passed, name
+    assert elapsed < 5, name
+    assert json.loads(json.dumps(verdict.to_dict()))["passed"] is False  # --json stays whole
+    again, _ = _grade(toy_course, toy_workspace, "toy.scale", RIGHT)
+    assert again.passed
+
+
+def test_a_huge_int_output_is_a_failing_check_not_a_crash(toy_course, toy_workspace):
+    verdict, _ = _grade(toy_course, toy_workspace, "toy.scale", "def scale(x):\n    return 10**400\n")
+    assert not verdict.passed
+    assert all(not c.passed for c in verdict.checks)
+
+
+def test_the_whole_grade_has_a_deadline(toy_course, toy_workspace, monkeypatch):
+    """Expected values that take too long (our bug, not the learner's) still end the grade in time."""
+    from tutor.grader import grade as grade_module
+    from tutor.grader.cases import Case
+
+    real = grade_module.lesson_module
+
+    class Slow:
+        def __getattr__(self, name):
+            def check(seed):
+                cases = getattr(real("toy", "checks"), name)(seed)
+                return [Case(c.name, c.probe, c.args, expect=lambda: time.sleep(60)) for c in cases]
+            return check
+
+    def slow_module(lesson, name):
+        return Slow()
+
+    slow_module.cache_clear = real.cache_clear
+    _grade(toy_course, toy_workspace, "toy.scale", RIGHT)  # warm: the bound is for the grade alone
+    monkeypatch.setattr(grade_module, "lesson_module", slow_module)
+    monkeypatch.setattr(grade_module, "DEADLINE_MARGIN_S", 1.0)
+    verdict, elapsed = _grade(toy_course, toy_workspace, "toy.scale", RIGHT)
+    assert not verdict.passed and elapsed < 3 + 1.0 + 2
+    assert "computing the expected values took too long" in _text(verdict)

@@ -121,6 +121,8 @@ def _compile_dir(path: Path) -> tuple[dict, str | None]:
 
 
 def _describe_end(report: ChildReport, exercise: Exercise) -> str:
+    if report.internal_error:
+        return f"Internal grader error: {report.internal_error}."
     if report.timed_out:
         why = f"Your code did not finish within {exercise.timeout_s:g} s (an infinite loop?)"
         if report.output_truncated:
@@ -173,7 +175,7 @@ def grade(exercise: Exercise, file: Path, seed: int | None = None) -> Verdict:
         return Verdict.failure(exercise.id, seed, error, duration_s=time.monotonic() - start,
                                file=str(file), **kw)
 
-    if not file.is_file():
+    if not file.exists():
         return fail(f"{file} does not exist. Run `zerohero reset {exercise.id}` to restore the stub.")
     code, error = _compile_dir(file)
     if error:

@@ -8,6 +8,7 @@ the child, which, as PID 1 of its own PID namespace, takes everything it started
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -37,6 +38,7 @@ class ChildReport:
     killed_by_us: bool = False
     protocol_error: str | None = None
     too_much_data: bool = False
+    internal_error: str | None = None
     elapsed_s: float = 0.0
 
 
@@ -61,12 +63,21 @@ class _Frames:
                 break
             body = bytes(self.buf[self.pos + 4:self.pos + 4 + size])
             self.pos += 4 + size
-            frames, _ = protocol.unpack_stream(struct.pack("<I", size) + body)
-            out += frames
+            try:
+                message = json.loads(body)
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                raise protocol.ProtocolError("frame is not JSON (or nested too deeply)") from None
+            if not isinstance(message, dict):
+                raise protocol.ProtocolError("frame is not an object")
+            out.append(message)
         if self.pos > (1 << 20) and self.pos * 2 > len(self.buf):
             del self.buf[:self.pos]  # amortised: each byte moves a bounded number of times
             self.pos = 0
         return out
+
+    def pending(self) -> bool:
+        """Whether a frame was cut off."""
+        return len(self.buf) > self.pos
 
 
 def _basic_check(frame: dict, n_cases: int) -> dict:
@@ -137,6 +148,30 @@ class _Status:
                 pass
 
 
+def _launch(job: dict, restart: bool = False, hello_s: float = 10.0):
+    """Hands `job` to the zygote and waits for its keeper's first line; None if none came."""
+    if restart:
+        zygote.get().stop()
+    result_r, result_w = os.pipe()
+    out_r, out_w = os.pipe()
+    status_ours, status_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    sent = zygote.get().spawn(job, [result_w, out_w, status_theirs.fileno()])
+    for fd in (result_w, out_w):
+        os.close(fd)
+    status_theirs.close()
+    status = _Status(status_ours)
+    end = time.monotonic() + hello_s
+    while sent and status.keeper is None and time.monotonic() < end:
+        if select.select([status_ours], [], [], max(0.0, end - time.monotonic()))[0] and not status.read():
+            break
+    if status.keeper is None:
+        status_ours.close()
+        os.close(result_r)
+        os.close(out_r)
+        return None
+    return result_r, out_r, status_ours, status
+
+
 def run_isolated(job: dict, *, timeout_s: float, memory_mb: int, n_cases: int,
                  while_running: Callable[[], None] | None = None,
                  deadline: float | None = None) -> ChildReport:
@@ -158,20 +193,19 @@ def run_isolated(job: dict, *, timeout_s: float, memory_mb: int, n_cases: int,
     if while_running is not None:
         worker = threading.Thread(target=while_running, daemon=True)
         worker.start()
-    result_r, result_w = os.pipe()
-    out_r, out_w = os.pipe()
-    status_ours, status_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     job = dict(job, timeout_s=timeout_s, memory_mb=memory_mb)
-    sent = zygote.get().spawn(job, [result_w, out_w, status_theirs.fileno()])
-    os.close(result_w)
-    os.close(out_w)
-    status_theirs.close()
-    status = _Status(status_ours)
+    launched = _launch(job) or _launch(job, restart=True)  # a zygote that died took the job along
+    if launched is None:
+        report.internal_error = "the grader's fork server could not start a child; try again"
+        if worker is not None:
+            worker.join(max(0.0, deadline - time.monotonic()))
+        return report
+    result_r, out_r, status_ours, status = launched
+    start = time.monotonic()
+    child_deadline = start + timeout_s
     frames = _reader(n_cases)
     output = bytearray()
-    open_fds = {result_r, out_r, status_ours.fileno()} if sent else set()
-    if not sent:
-        report.protocol_error = "the grader's fork server could not start a child"
+    open_fds = {result_r, out_r, status_ours.fileno()}
     try:
         while open_fds - {status_ours.fileno()} or (status.ended is None and status_ours.fileno() in open_fds):
             remaining = child_deadline - time.monotonic()
@@ -198,10 +232,12 @@ def run_isolated(job: dict, *, timeout_s: float, memory_mb: int, n_cases: int,
                             report.frames.append(_validate(frame, n_cases))
                             if len(report.frames) > n_cases + 3:
                                 raise protocol.ProtocolError("more frames than there are cases")
-                    except protocol.ProtocolError as e:
+                    except (protocol.ProtocolError, RecursionError, ValueError, TypeError, OverflowError) as e:
+                        # (json.loads of a deep or huge-number frame raises these, not ProtocolError)
                         if "more data" in str(e) or "too large" in str(e):
                             report.too_much_data = True
-                        report.protocol_error = str(e)
+                        report.protocol_error = (str(e) if isinstance(e, protocol.ProtocolError)
+                                                 else f"a frame is not plain data ({type(e).__name__})")
                         status.kill()  # nothing it sends from now on counts
                         report.killed_by_us = True
     finally:
@@ -228,7 +264,5 @@ def run_isolated(job: dict, *, timeout_s: float, memory_mb: int, n_cases: int,
     report.elapsed_s = time.monotonic() - start
     report.output = output.decode("utf-8", "replace")
     if report.protocol_error is None and _pending(frames):
-        report.protocol_error = "the results stream ended mid-message"
-    elif report.protocol_error is None and isinstance(frames, _Frames) and len(frames.buf) > frames.pos:
         report.protocol_error = "the results stream ended mid-message"
     return report

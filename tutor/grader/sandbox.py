@@ -230,7 +230,7 @@ def _keep_until_done(pid: int) -> None:
     os._exit(code)
 
 
-def confine_run(hide=(), devices=()) -> list[str]:
+def confine_run(hide=(), devices=(), prepare=None) -> list[str]:
     """The jail of a training (or inspect) child: namespaces (it forks once: the process that
     returns here is PID 1 of its own PID namespace, and the original waits for it and exits as it
     does, so the caller's signals and exit status keep working), `hide` folders covered, no writes,
@@ -239,19 +239,44 @@ def confine_run(hide=(), devices=()) -> list[str]:
     Args:
         hide: folders the run must not see (the workspace's state: progress.db, kept runs).
         devices: device files the run may use (a GPU's /dev/nvidia*).
+        prepare: called inside the namespaces, before Landlock and seccomp (a GPU's driver setup).
     """
     libc = _libc()
     if libc is None or not LINUX:
         return []
+    if plan()[0] and _threads() > 1:
+        _fork_and_keep(libc)  # unshare(CLONE_NEWUSER) needs a single-threaded caller (numpy has two)
     layers = enter_namespaces()
     namespaced = any(layer.endswith("namespaces") for layer in layers)
     if namespaced:
-        pid = os.fork()
-        if pid:
-            _keep_until_done(pid)
+        _fork_and_keep(libc)
         layers += namespaces.private_mounts(hide=hide, scratch=False)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if prepare is not None:
+        prepare()
     return layers + _lock_down(libc, namespaced, None, (), devices)
+
+
+def _threads() -> int:
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 1
+
+
+def _fork_and_keep(libc) -> None:
+    """Forks; the parent stays behind as a keeper (`_keep_until_done`), the child returns."""
+    pid = os.fork()
+    if pid:
+        _keep_until_done(pid)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+@functools.lru_cache(maxsize=None)
+def _seccomp_works() -> bool:
+    libc = _libc()
+    return bool(libc and seccomp.supported()) and _try(
+        lambda: libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 and seccomp.install(libc))
 
 
 @functools.lru_cache(maxsize=None)
@@ -273,8 +298,8 @@ def isolation_report() -> tuple[bool, str]:
                  "the check)" if use else "no namespaces (user namespaces are disabled here)")
     abi = landlock.abi()
     parts.append(f"Landlock v{abi} (no file writes, no reads outside Python and tutor)" if abi else "no Landlock")
-    parts.append("seccomp allow-list (no exec, no new processes, no sockets)" if seccomp.supported()
-                 else f"no seccomp filter on {os.uname().machine}")
+    parts.append("seccomp allow-list (no exec, no new processes, no sockets)" if _seccomp_works()
+                 else f"no seccomp filter ({os.uname().machine} or this kernel has none we install)")
     if nobody:
         parts.append("runs as nobody")
     elif os.geteuid() == 0:

@@ -25,11 +25,24 @@ def _emit(event: dict) -> None:
     sys.__stdout__.flush()
 
 
-def confine() -> None:
-    """Dies with the parent; no file writes, no TCP, no signals out where Landlock exists."""
+def confine(workspace: str | None = None, device: str = "cpu") -> list[str]:
+    """The run's jail (sandbox.confine_run): own namespaces (no network, every process ends with
+    the run, none outside can be named), the workspace's state folder hidden, no file writes, no
+    exec or new processes. A GPU is opened before the seccomp filter and kept usable."""
     from tutor.grader.sandbox import confine_run
 
-    confine_run()
+    devices, prepare = [], None
+    if device.startswith("cuda"):
+        import glob
+
+        def prepare():  # the driver's setup needs more than a computation does
+            import torch
+
+            torch.cuda.init()
+
+        devices = glob.glob("/dev/nvidia*")
+    hide = [str(Path(workspace) / ".zerohero")] if workspace else []
+    return confine_run(hide=hide, devices=devices, prepare=prepare)
 
 
 def main() -> int:
@@ -47,12 +60,12 @@ def main() -> int:
         force_reference=bool(request.get("force_reference")),
         data_dir=Path(request["data_dir"]) if request.get("data_dir") else None,
     )
+    if request.get("confine", True):  # first: namespaces need a process with one thread
+        confine(request.get("workspace"), cfg.device)
     if cfg.device == "cpu":
         import torch
 
         torch.set_num_threads(max(1, int(request.get("threads") or os.cpu_count() or 1)))
-    if request.get("confine", True):
-        confine()
     try:
         entry = getattr(lesson_module(cfg.lesson, "model"), request["entry"])
         history: list = []
