@@ -173,8 +173,6 @@ def test_no_cycle_between_modules_of(package):
     assert module_cycles(GRAPH, package) == []
 
 
-@pytest.mark.xfail(reason="tutor/app/app.py <-> its screens: the app helper's branch breaks these cycles",
-                   strict=False)
 def test_no_cycle_between_modules_of_the_app():
     assert module_cycles(GRAPH, "tutor.app") == []
 

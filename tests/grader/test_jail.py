@@ -277,8 +277,7 @@ def test_learner_process_holds_no_answer_key(toy_course, toy_workspace):
     from tutor.course.packages import lesson_module
 
     probe_module = getattr(lesson_module("toy", "checks"), ex.check)(1)[0].probe.__module__
-    if ".checks" in probe_module:
-        pytest.xfail("the toy lesson's probes still live in its checks module")
+    assert ".probes" in probe_module
     src = ("import sys\nprint('MODULES', sorted(m for m in sys.modules if m.startswith('zerohero_lessons')))\n"
            + RIGHT)
     toy_workspace.file(ex).write_text(src)

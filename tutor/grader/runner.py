@@ -13,7 +13,6 @@ import os
 import select
 import signal
 import socket
-import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -24,7 +23,6 @@ from tutor.grader import protocol, zygote
 MAX_OUTPUT = 64 * 1024
 MAX_RESULTS = 256 * 1024 * 1024
 MAX_FRAME = getattr(protocol, "MAX_FRAME", 64 * 1024 * 1024)
-KINDS = {"ready", "case", "case-error", "done", "import-error", "missing"}
 
 
 @dataclass
@@ -40,72 +38,6 @@ class ChildReport:
     too_much_data: bool = False
     internal_error: str | None = None
     elapsed_s: float = 0.0
-
-
-class _Frames:
-    """Incremental length-prefixed JSON frames, in linear time (until protocol.FrameReader)."""
-
-    def __init__(self, max_frame: int, max_total: int):
-        self.buf, self.pos, self.total = bytearray(), 0, 0
-        self.max_frame, self.max_total = max_frame, max_total
-
-    def feed(self, chunk: bytes) -> list[dict]:
-        self.total += len(chunk)
-        if self.total > self.max_total:
-            raise protocol.ProtocolError("more data than the checks ask for")
-        self.buf += chunk
-        out = []
-        while len(self.buf) - self.pos >= 4:
-            (size,) = struct.unpack_from("<I", self.buf, self.pos)
-            if size > self.max_frame:
-                raise protocol.ProtocolError("frame too large")
-            if len(self.buf) - self.pos < 4 + size:
-                break
-            body = bytes(self.buf[self.pos + 4:self.pos + 4 + size])
-            self.pos += 4 + size
-            try:
-                message = json.loads(body)
-            except (UnicodeDecodeError, ValueError, RecursionError):
-                raise protocol.ProtocolError("frame is not JSON (or nested too deeply)") from None
-            if not isinstance(message, dict):
-                raise protocol.ProtocolError("frame is not an object")
-            out.append(message)
-        if self.pos > (1 << 20) and self.pos * 2 > len(self.buf):
-            del self.buf[:self.pos]  # amortised: each byte moves a bounded number of times
-            self.pos = 0
-        return out
-
-    def pending(self) -> bool:
-        """Whether a frame was cut off."""
-        return len(self.buf) > self.pos
-
-
-def _basic_check(frame: dict, n_cases: int) -> dict:
-    """The schema, where protocol.validate_frame is not there yet: kind and index."""
-    if frame.get("kind") not in KINDS:
-        raise protocol.ProtocolError("unknown frame kind")
-    if frame["kind"] in ("case", "case-error"):
-        index = frame.get("index")
-        if type(index) is not int or not 0 <= index < n_cases:
-            raise protocol.ProtocolError("bad case index")
-    return frame
-
-
-def _reader(n_cases: int):
-    if hasattr(protocol, "FrameReader"):
-        return protocol.FrameReader(max_frame=MAX_FRAME, max_total=MAX_RESULTS)
-    return _Frames(MAX_FRAME, MAX_RESULTS)
-
-
-def _validate(frame: dict, n_cases: int) -> dict:
-    if hasattr(protocol, "validate_frame"):
-        return protocol.validate_frame(frame, n_cases)
-    return _basic_check(frame, n_cases)
-
-
-def _pending(frames) -> bool:
-    pending = getattr(frames, "pending", 0)
-    return bool(pending() if callable(pending) else pending)
 
 
 class _Status:
@@ -203,7 +135,7 @@ def run_isolated(job: dict, *, timeout_s: float, memory_mb: int, n_cases: int,
     result_r, out_r, status_ours, status = launched
     start = time.monotonic()
     child_deadline = start + timeout_s
-    frames = _reader(n_cases)
+    frames = protocol.FrameReader(max_frame=MAX_FRAME, max_total=MAX_RESULTS)
     output = bytearray()
     open_fds = {result_r, out_r, status_ours.fileno()}
     try:
@@ -229,7 +161,7 @@ def run_isolated(job: dict, *, timeout_s: float, memory_mb: int, n_cases: int,
                 elif report.protocol_error is None and not report.too_much_data:
                     try:
                         for frame in frames.feed(chunk):
-                            report.frames.append(_validate(frame, n_cases))
+                            report.frames.append(protocol.validate_frame(frame, n_cases))
                             if len(report.frames) > n_cases + 3:
                                 raise protocol.ProtocolError("more frames than there are cases")
                     except (protocol.ProtocolError, RecursionError, ValueError, TypeError, OverflowError) as e:
@@ -263,6 +195,6 @@ def run_isolated(job: dict, *, timeout_s: float, memory_mb: int, n_cases: int,
         worker.join(max(0.0, deadline - time.monotonic()))
     report.elapsed_s = time.monotonic() - start
     report.output = output.decode("utf-8", "replace")
-    if report.protocol_error is None and _pending(frames):
+    if report.protocol_error is None and frames.pending():
         report.protocol_error = "the results stream ended mid-message"
     return report
