@@ -70,11 +70,12 @@ def train(args) -> int:
         "used": r.used, "steps": r.steps, "elapsed_s": round(r.elapsed_s, 3), "device": cfg.device,
         "metrics": r.metrics, "lecture": r.lecture, "samples": r.samples, "datasets": r.datasets,
         "lecture_numbers_hold": r.canonical_data, "state_path": r.state_path or None,
+        "reported": r.reported, "unchecked": r.unchecked or None,
     }
     matches = {k: run.matches_lecture(k, v) for k, v in r.metrics.items()}
     payload["lecture_match"] = {k: m for k, m in matches.items() if m is not None}
-    if r.extra:
-        payload.update(r.extra)
+    if r.extra:  # the run's extras never overwrite our own fields (a forged lecture_match)
+        payload.update({k: v for k, v in r.extra.items() if k not in payload})
     if r.status == "crashed":
         payload["error"] = r.error
         if args.json:
@@ -90,6 +91,9 @@ def train(args) -> int:
         mark = {True: " ✓ reproduced", False: " ✗ differs", None: ""}[matches.get(key)]
         versus = f"   (lecture: {lecture}{mark})" if lecture is not None else ""
         lines.append(f"  {key:<14} {value}{versus}")
+    for key, value in r.reported.items():
+        if key not in r.metrics:  # what the run's code said, which our code could not measure
+            lines.append(f"  {key:<14} {value}   (reported by the run, not measured on the kept model)")
     if r.samples:
         lines.append("  samples: " + " ".join(r.samples))
     emit(args, payload, "\n".join(lines))
