@@ -33,7 +33,7 @@ def _layers(state: dict, prefix: str) -> list[tuple[np.ndarray, np.ndarray]] | N
     if not layers:
         return None
     if layers[0][0].shape[1] != 2 or layers[-1][0].shape[0] != 1:
-        raise ValueError(f"the {prefix or 'kept '}layers are not a 2-input, 1-output MLP")
+        raise ValueError(f"{prefix}w1, {prefix}b1, ... are not a 2-input, 1-output MLP")
     return layers
 
 
