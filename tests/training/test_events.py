@@ -217,6 +217,6 @@ def test_well_formed_events_pass():
 
 def test_the_line_reader_bounds_a_line_before_it_ends():
     reader = LineReader(max_line=10)
-    assert reader.feed(b"12345\n678") == [b"12345"] and reader.pending == 3
+    assert reader.feed(b"12345\n678") == [b"12345"] and reader.pending() == 3
     with pytest.raises(EventError, match="longer than 10 bytes"):
         reader.feed(b"x" * 8)

@@ -56,7 +56,6 @@ class LineReader:
         if len(self._pending) > self.max_line:
             raise EventError(f"a line longer than {self.max_line:,} bytes")
 
-    @property
     def pending(self) -> int:
         return len(self._pending)
 
