@@ -116,7 +116,7 @@ def test_the_frame_count_can_be_bounded():
 def test_a_truncated_stream_is_an_error_at_the_end():
     reader = FrameReader()
     assert reader.feed(pack({"kind": "done"})[:-1]) == []
-    assert reader.pending > 0
+    assert reader.pending() > 0
     with pytest.raises(ProtocolError, match="mid-frame"):
         reader.finish()
 

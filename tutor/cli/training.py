@@ -50,6 +50,9 @@ def _summary_text(p: dict, run) -> str:
         mark = {True: " ✓ reproduced", False: " ✗ differs", None: ""}[p["lecture_match"].get(key)]
         versus = f"   (lecture: {lecture}{mark})" if lecture is not None else ""
         lines.append(f"  {key:<14} {value}{versus}")
+    for key, value in p["reported"].items():
+        if key not in p["metrics"]:  # what the run's code said, which our code could not measure
+            lines.append(f"  {key:<14} {value}   (reported by the run, not measured on the kept model)")
     if p["samples"]:
         lines.append("  samples: " + " ".join(p["samples"]))
     return "\n".join(lines)

@@ -126,9 +126,8 @@ class FrameReader:
         self.count = 0
         self._buffer = bytearray()
 
-    @property
     def pending(self) -> int:
-        """Bytes of a frame that has not fully arrived yet."""
+        """Bytes of a frame that has not fully arrived yet (a stream that ends with some is cut)."""
         return len(self._buffer)
 
     def feed(self, chunk: bytes) -> list[dict]:

@@ -22,8 +22,17 @@ Panels are keyed by a title and typed by `kind`, so the app draws them knowing n
 Send panels every so often (a few times a second at most), not every step.
 
 It never prints: the runner turns events into progress bars, JSON lines or plot points. Metrics use
-plain names (`train_loss`, `val_loss`, `accuracy` as a fraction 0-1). `state` (arrays by name) is
-saved with numpy's .npz (no pickle) so the model can be sampled or inspected later.
+plain names (`train_loss`, `val_loss`, `accuracy` as a fraction 0-1). `state` (arrays by name:
+letters, digits and `_`, not `file`) is saved with numpy's .npz (no pickle) so the model can be
+sampled or inspected later. Every event is checked (`tutor.training.events`): finite numbers, whole
+`step`/`total` up to 10**9, panels of the shapes above; anything else stops the run.
+
+The metrics a run yields are shown as *reported*: the code that computed them may be the
+learner's. What is compared with the lecture and recorded is measured again by the lesson's
+`evaluate.py` on the kept `state` (`tutor.training.evaluate`), so `state` must hold whatever the
+final figures were measured on. Where a figure was measured on other parameters than the final
+ones (a loss printed before the last update, the loss at step 0), keep those too, as
+`measured_<name>` and `initial_<name>` (e.g. `measured_w1`, `initial_w1`, `measured_W`).
 """
 
 from __future__ import annotations

@@ -50,11 +50,12 @@ def summary(training: Training) -> dict:
         "used": r.used, "steps": r.steps, "elapsed_s": round(r.elapsed_s, 3), "device": cfg.device,
         "metrics": r.metrics, "lecture": r.lecture, "samples": r.samples, "datasets": r.datasets,
         "lecture_numbers_hold": r.canonical_data, "state_path": r.state_path or None,
+        "reported": r.reported, "unchecked": r.unchecked or None,
     }
     matches = {k: run.matches_lecture(k, v) for k, v in r.metrics.items()}
     payload["lecture_match"] = {k: m for k, m in matches.items() if m is not None}
-    if r.extra:
-        payload.update(r.extra)
+    if r.extra:  # the run's extras never overwrite our own fields (a forged lecture_match)
+        payload.update({k: v for k, v in r.extra.items() if k not in payload})
     if r.status == "crashed":
         payload["error"] = r.error
     return payload

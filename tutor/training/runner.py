@@ -1,9 +1,11 @@
 """Provides `Training`: one lesson run in a child process, as a stream of events for CLI and app.
 
 The child (`tutor.training.child`) runs the lesson's generator on the learner's passing code or the
-reference, and prints JSON lines. This side parses them strictly, adds steps/s and the time left,
-can pause (SIGSTOP), resume and stop the child's whole process group, saves the final model state
-as .npz (no pickle) and records the run in the learner's progress.
+reference, and prints JSON lines. This side reads them as untrusted input (bounded, checked against
+a schema, under a wall-clock deadline), adds steps/s and the time left, can pause (SIGSTOP),
+resume and stop the child's whole process group, saves the final model state as .npz (no pickle),
+has the lesson's own code re-measure it in a fresh process (`tutor.training.evaluate`: the figures
+compared with the lecture are never the ones the learner's code reported), and records the run.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import importlib.util
 import json
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -21,12 +24,20 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
+
 from tutor.course.model import Lesson, TrainRun
-from tutor.grader import protocol
 from tutor.training import config
 from tutor.training.api import RunConfig
+from tutor.training.evaluate import evaluate_kept
+from tutor.training.events import MAX_LINE, EventError, LineReader, parse_event
 
-MAX_LINE = 64 * 1024 * 1024
+DEFAULT_DEADLINE_S = 6 * 3600.0
+"""A run's wall-clock limit, pauses not counted (the longest lecture run takes about an hour)."""
+
+
+class RunTimeout(Exception):
+    """The run passed its deadline."""
 
 
 @dataclass
@@ -34,6 +45,12 @@ class RunResult:
     status: str = "running"
     """'finished', 'stopped' or 'crashed'."""
     metrics: dict = field(default_factory=dict)
+    """The run's figures as the lesson's evaluate hook re-measured them from the kept model, in a
+    process where learner code never ran: what is compared with the lecture and recorded."""
+    reported: dict = field(default_factory=dict)
+    """The figures the run's own code reported (the learner's, once it passed): shown, never believed."""
+    unchecked: str = ""
+    """Why some or all reported figures could not be re-measured ('' when every one was)."""
     lecture: dict = field(default_factory=dict)
     samples: list | None = None
     extra: dict | None = None
@@ -69,8 +86,10 @@ class Training:
 
     def __init__(self, lesson: Lesson, run: TrainRun, cfg: RunConfig, *, workspace: Path | None,
                  learner_passed: set[str], force_reference: bool = False, data_dir: Path | None = None,
-                 threads: int | None = None):
+                 threads: int | None = None, deadline_s: float = DEFAULT_DEADLINE_S,
+                 max_line: int = MAX_LINE):
         self.lesson, self.run, self.cfg = lesson, run, cfg
+        self.deadline_s, self.max_line = deadline_s, max_line
         self.request = {
             "config": asdict(cfg), "entry": run.entry, "lesson_dir": str(lesson.path),
             "workspace": str(workspace) if workspace else None,
@@ -87,6 +106,7 @@ class Training:
         self._early_error: str | None = None
         """A reason the child was never started (a missing data set), set by start()."""
         self._lock = threading.Lock()
+        self._first: tuple[int, float] | None = None
 
     # -- control ----------------------------------------------------------------------------
     def _ensure_data(self) -> str | None:
@@ -135,6 +155,14 @@ class Training:
             except (ProcessLookupError, PermissionError):
                 pass
 
+    def _kill_group(self) -> None:
+        """Kills the child's process group; before the child is reaped, so its pid is not reused."""
+        if self.proc and self.proc.returncode is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
     def pause(self) -> None:
         with self._lock:
             if not self.paused:
@@ -160,51 +188,41 @@ class Training:
 
     # -- events -----------------------------------------------------------------------------
     def events(self) -> Iterator[dict]:
-        """Step events (with `steps_per_s`, `elapsed_s`, `eta_s`), then one 'done'/'stopped'/'error'."""
+        """Step events (with `steps_per_s`, `elapsed_s`, `eta_s`), then one 'done'/'stopped'/'error'.
+
+        Every line from the child is checked (`tutor.training.events`); a malformed one, or a run
+        past its deadline, kills the child and ends the stream with an 'error' event.
+        """
         if self._early_error:
             self.result.status, self.result.error = "crashed", self._early_error
             yield {"kind": "error", "result": self.result}
             return
         assert self.proc is not None, "start() first"
-        first_step, first_time = None, None
-        for raw in iter(self.proc.stdout.readline, b""):
-            if len(raw) > MAX_LINE:
-                continue
-            try:
-                event = protocol.from_plain(json.loads(raw))
-            except (ValueError, protocol.ProtocolError):
-                continue  # not ours: learner output that slipped in, or garbage
-            if not isinstance(event, dict):
-                continue
-            kind = event.get("kind")
-            if kind == "step":
-                step = event.get("step")
-                if not isinstance(step, int):
-                    continue
-                elapsed = self.elapsed
-                if first_step is None:
-                    first_step, first_time = step, elapsed
-                rate = (step - first_step) / (elapsed - first_time) if elapsed > first_time and step > first_step else 0.0
-                total = event.get("total") or self.cfg.steps
-                event.update(elapsed_s=elapsed, steps_per_s=rate,
-                             eta_s=(total - step) / rate if rate > 0 else None)
-                self.result.steps = step
-                if isinstance(event.get("metrics"), dict):
-                    self.result.metrics = event["metrics"]
-                self.result.implementation = event.get("implementation") or self.result.implementation
-                yield event
-            elif kind == "done":
-                self._finish_done(event)
-                yield {"kind": "done", "result": self.result}
-                break
-            elif kind == "error":
-                self.result.status, self.result.error = "crashed", str(event.get("error", ""))
-                self.result.trace = str(event.get("trace", ""))
-                self.result.implementation = event.get("implementation") or self.result.implementation
-                yield {"kind": "error", "result": self.result}
-                break
+        try:
+            for event in self._read():
+                if event["kind"] == "step":
+                    yield self._on_step(event)
+                elif event["kind"] == "done":
+                    self._finish_done(event)
+                    yield {"kind": "done", "result": self.result}
+                    break
+                else:
+                    self.result.status, self.result.error = "crashed", event["error"]
+                    self.result.trace = event["trace"]
+                    self.result.implementation = event["implementation"] or self.result.implementation
+                    yield {"kind": "error", "result": self.result}
+                    break
+        except EventError as e:
+            self.result.status = "crashed"
+            self.result.error = f"the run was stopped: the training process sent a malformed event ({e})"
+            yield {"kind": "error", "result": self.result}
+        except RunTimeout:
+            self.result.status = "crashed"
+            self.result.error = f"the run was stopped: it passed its time limit of {self.deadline_s:g} s"
+            yield {"kind": "error", "result": self.result}
+        self._kill_group()  # the run is over, whatever the child meant to do next
         self.proc.wait()
-        self.result.elapsed_s = self.elapsed
+        self.result.elapsed_s = self.result.elapsed_s or self.elapsed
         if self.result.status == "running":
             if self._stopping:
                 self.result.status = "stopped"
@@ -216,28 +234,65 @@ class Training:
                                      + ("\n" + "\n".join(tail) if tail else ""))
                 yield {"kind": "error", "result": self.result}
 
+    def _read(self) -> Iterator[dict]:
+        """The child's events, each checked, until its stdout closes; bounded and with a deadline."""
+        fd = self.proc.stdout.fileno()
+        lines = LineReader(self.max_line)
+        while True:
+            left = self.deadline_s - self.elapsed  # paused time does not count
+            if left <= 0:
+                raise RunTimeout
+            ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+            if not ready:
+                continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return
+            for line in lines.feed(chunk):
+                yield parse_event(line)
+
+    def _on_step(self, event: dict) -> dict:
+        step, elapsed = event["step"], self.elapsed
+        if self._first is None:
+            self._first = (step, elapsed)
+        first_step, first_time = self._first
+        rate = (step - first_step) / (elapsed - first_time) if elapsed > first_time and step > first_step else 0.0
+        total = event.get("total") or self.cfg.steps
+        event.update(elapsed_s=elapsed, steps_per_s=rate, eta_s=(total - step) / rate if rate > 0 else None)
+        self.result.steps = step
+        if "metrics" in event:
+            self.result.reported = event["metrics"]
+        self.result.implementation = event["implementation"] or self.result.implementation
+        return event
+
     def _finish_done(self, event: dict) -> None:
         r = self.result
-        r.status = "finished"
-        r.metrics = event.get("metrics") if isinstance(event.get("metrics"), dict) else r.metrics
-        samples = event.get("samples")
-        r.samples = [str(s) for s in samples] if isinstance(samples, list) else None
-        r.extra = event.get("extra") if isinstance(event.get("extra"), dict) else None
-        r.implementation = str(event.get("implementation") or r.implementation)
-        r.used = event.get("used") if isinstance(event.get("used"), dict) else {}
-        r.datasets = [str(d) for d in event.get("datasets") or []]
-        r.canonical_data = bool(event.get("canonical_data", True))
-        state = event.get("state")
-        if isinstance(state, dict) and self.workspace is not None:
-            import numpy as np  # here, not at import: the app imports this module
-            arrays = {k: np.asarray(v) for k, v in state.items() if isinstance(v, (np.ndarray, list, float, int))}
-            runs_dir = self.workspace / ".zerohero" / "runs"
-            runs_dir.mkdir(parents=True, exist_ok=True)
-            path = runs_dir / f"{self.lesson.id}-{self.run.name}-{time.strftime('%Y%m%d-%H%M%S')}.npz"
-            tmp = path.with_suffix(".tmp.npz")
-            np.savez(tmp, **arrays)
-            os.replace(tmp, path)
-            r.state_path = str(path)
+        r.status, r.elapsed_s = "finished", self.elapsed  # measuring the model is not training time
+        r.reported = event["metrics"] or r.reported
+        r.samples, r.extra, r.used = event["samples"], event["extra"], event["used"]
+        r.implementation = event["implementation"] or r.implementation
+        r.datasets, r.canonical_data = event["datasets"], event["canonical_data"]
+        if event["state"] is not None and self.workspace is not None:
+            r.state_path = str(save_state(event["state"], self.workspace / ".zerohero" / "runs",
+                                          f"{self.lesson.id}-{self.run.name}"))
+        r.metrics, facts = evaluate_kept(self.lesson, self.run, self.cfg, r.state_path, self.request["data_dir"])
+        if "datasets" in facts:  # what the hook read itself, rather than what the child said it read
+            r.datasets, r.canonical_data = facts["datasets"], facts["canonical_data"]
+        missing = [k for k in r.reported if k not in r.metrics]
+        if facts.get("error") and r.reported:
+            r.unchecked = facts["error"]
+        elif missing:
+            r.unchecked = "not measured on the kept model: " + ", ".join(missing)
+
+
+def save_state(state: dict[str, np.ndarray], folder: Path, stem: str) -> Path:
+    """Keeps a run's arrays as `<stem>-<time>.npz` in `folder` (written whole, then renamed)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{stem}-{time.strftime('%Y%m%d-%H%M%S')}.npz"
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, **state)  # names checked by the event schema: none collides with savez's own
+    os.replace(tmp, path)
+    return path
 
 
 def record(progress, training: Training) -> None:
