@@ -28,6 +28,7 @@ from tutor.training.kept import has_hook
 
 if TYPE_CHECKING:
     from tutor.app.live import LiveRun
+
 SHORT = 34
 """Below this many lines the view drops its spacing and the run's description, and shrinks the tables."""
 STATE_STYLE = {"starting": "yellow", "running": "green", "paused": "yellow", "finished": "bold green",
