@@ -251,3 +251,12 @@ def test_an_unhandled_error_makes_zerohero_tutor_exit_non_zero(make):
     quitting = make()
     value = quitting.run(headless=True, size=(100, 30), auto_pilot=quit_)
     assert exit_status(quitting, value) == 0
+
+
+def test_printable_writes_out_controls_and_keeps_the_layout():
+    """Newlines and tabs stay; ESC, CR, BEL, C1, zero-width and bidi overrides are written as escapes."""
+    from tutor.app.printable import printable
+
+    assert printable("a\nb\tc") == "a\nb\tc"
+    assert printable(f"{ESC}[2J\r\x07\x85\u202eevil\u200b") == "\\x1b[2J\\x0d\\x07\\x85\\u202eevil\\u200b"
+    assert printable(ValueError(f"bad {ESC}")) == "bad \\x1b"

@@ -13,9 +13,9 @@ from typing import Any, Callable
 from rich.console import RenderableType
 from rich.text import Text
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-"""C0 and C1 controls except newline and tab (which lay the text out), and the bidi and line overrides
-that reorder what is drawn."""
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+"""C0 and C1 controls except newline and tab (which lay the text out), and the invisible format characters
+that hide or reorder what is drawn (zero-width, bidi overrides, isolates): the set the CLI escapes too."""
 
 
 def _escape(match: re.Match) -> str:
