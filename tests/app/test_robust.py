@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.app.helpers import RIGHT, fake_live, record_notes, screen_text, wait_for, wait_note, wait_text
+from tests.app.helpers import RIGHT, fake_live, screen_text, wait_for, wait_note, wait_text
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.app
