@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import threading
 import time
 from pathlib import Path
@@ -96,3 +97,27 @@ def record_notes(app):
 
 async def wait_note(pilot, text: str, timeout: float = 10.0) -> bool:
     return await wait_for(pilot, lambda: any(text in n for n in pilot.app.notes), timeout)
+
+
+def fake_live(app, lesson, state: str = "paused"):
+    """A LiveRun with fixed points and panels, as if a run had streamed them (no child process)."""
+    from tutor.app.live import LiveRun
+
+    live = LiveRun(app.session, lesson, lesson.runs[0], steps=400, device="cpu")
+    live.series = {"train_loss": [(k, 2.0 * math.exp(-k / 60) + 0.05 + 0.03 * math.sin(k)) for k in range(1, 201)],
+                   "val_loss": [(k, 2.0 * math.exp(-k / 60) + 0.12) for k in range(10, 201, 10)]}
+    rows, cols = 12, 24
+    grid = [[(j / cols - 0.5) * 3 - (i / rows - 0.5) * 2 for j in range(cols)] for i in range(rows)]
+    points = [[-1.5 + 3 * (k % 7) / 6, -1 + 2 * (k // 7) / 5, 1 if k % 3 else 0] for k in range(42)]
+    live.panels = {
+        "decision boundary": {"kind": "boundary", "grid": grid, "extent": [-2, 2, -1.5, 1.5], "points": points},
+        "samples": {"kind": "samples", "lines": ["emma.", "olivia.", "ava."]},
+        "weights": {"kind": "histogram", "series": {"layer 1": {"edges": [-1, 0, 1], "counts": [3, 9, 4, 1, 7, 2]}}},
+        "counting model": {"kind": "hline", "metric": "train_loss", "value": 0.5, "label": "counting model"},
+    }
+    live.latest = {"kind": "step", "step": 200, "total": 400, "metrics": {"train_loss": 0.0812, "w": 1.93},
+                   "steps_per_s": 41.5, "elapsed_s": 4.8, "eta_s": 4.8, "implementation": "reference"}
+    live.state = state
+    live.version = 1
+    app.live = live
+    return live

@@ -49,3 +49,43 @@ def test_no_screen_or_widget_imports_the_app_module():
     assert any("screens" in p.parts for p in modules) and any("widgets" in p.parts for p in modules)
     bad = {str(p.relative_to(ROOT)): imports_app(p) for p in modules}
     assert {k: v for k, v in bad.items() if v} == {}
+
+
+def module_name(path: Path, root: Path = ROOT) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def cycle(root: Path = ROOT) -> list[str]:
+    """An import cycle among the modules under tutor/app (lazy imports count), or [] if there is none."""
+    files = {module_name(p, root): p for p in (root / "tutor" / "app").rglob("*.py")}
+    edges = {m: sorted(n for n in imported(p, root) if n in files and n != m) for m, p in files.items()}
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(m: str) -> list[str]:
+        state[m] = 1
+        path.append(m)
+        for n in edges[m]:
+            if state.get(n) == 1:
+                return path[path.index(n):] + [n]
+            if n not in state and (found := visit(n)):
+                return found
+        state[m] = 2
+        path.pop()
+        return []
+
+    for m in sorted(files):
+        if m not in state and (found := visit(m)):
+            return found
+    return []
+
+
+def test_the_app_package_has_no_import_cycle(tmp_path):
+    """No chain of imports under tutor/app leads back to where it started; the checker finds one when planted."""
+    assert cycle() == []
+    screens = tmp_path / "tutor" / "app" / "screens"
+    screens.mkdir(parents=True)
+    (tmp_path / "tutor" / "app" / "app.py").write_text("def f():\n    from tutor.app.screens.home import Home\n")
+    (screens / "home.py").write_text("from tutor.app.app import HELP\n")  # the cycle this package used to have
+    assert cycle(tmp_path) == ["tutor.app.app", "tutor.app.screens.home", "tutor.app.app"]

@@ -1,4 +1,5 @@
-"""Hostile submissions through the real grader leave the app responsive; a kill -9 of the app loses no progress."""
+"""The app holds up: hostile submissions leave it responsive, a kill -9 loses no progress, a panel's bad data
+is an error in that panel, and what learner code prints or raises is shown with its control characters escaped."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import time
 
 import pytest
 
-from tests.app.helpers import RIGHT, screen_text, wait_for, wait_text
+from tests.app.helpers import RIGHT, fake_live, screen_text, wait_for, wait_note, wait_text
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.app
@@ -134,3 +135,128 @@ def test_kill_9_loses_no_recorded_progress(toy_workspace, tmp_path):
     assert progress.status("toy.scale") == "passed"
     assert progress.hints_seen("toy.scale") == [1]
     assert progress.get_meta("last_lesson") == "toy"
+
+
+# -- a panel's data never crashes the app ---------------------------------------------------------
+ESC = "\x1b"
+FAKE_PASS = f"{ESC}[2J{ESC}[1;32m✓ Passed all 8 checks{ESC}[0m"
+"""What a hostile file prints to hide its real verdict: clear the screen, draw a green pass."""
+
+
+def test_a_panel_that_cannot_be_drawn_shows_its_error_in_its_box(make):
+    """An inf score (the boundary panel's OverflowError), a string step, markup and escapes in names:
+    each is a note where it would have been drawn; the other panels draw and the app goes on."""
+    from tutor.app.screens.home import HomeScreen
+    from tutor.app.screens.train import TrainScreen
+
+    async def go():
+        app = make()
+        async with app.run_test(size=(150, 44)) as pilot:
+            live = fake_live(app, app.course.lessons[0])
+            live.panels["decision boundary"]["grid"][0][0] = float("inf")
+            live.panels["[/bold] odd title"] = {"kind": "samples", "lines": [FAKE_PASS]}
+            live.panels["inf line"] = {"kind": "hline", "value": float("inf"), "label": "inf"}
+            live.series["train_loss"].append((201, float("inf")))
+            live.latest = dict(live.latest, step="ten", metrics={f"[/x]{ESC}[2Jloss": 1.0})
+            app.open_training(app.course.lessons[0])
+            assert await wait_text(pilot, "could not draw this boundary panel: OverflowError")
+            text = screen_text(app)
+            assert "emma." in text, "the other panels still draw"
+            assert "could not draw the run's status: ValueError" in text
+            assert "[/bold] odd title" in text and "[/x]\\x1b[2Jloss" in text
+            assert "\\x1b[1;32m✓ Passed all 8 checks" in text
+            assert ESC not in text
+            assert any(ch != " " for ch in text.split("decision boundary")[0]), "the plot is drawn"
+            await pilot.press("escape")
+            assert await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+            assert not isinstance(app.screen, TrainScreen)
+
+    asyncio.run(go())
+
+
+def test_render_panel_turns_any_error_into_a_note(monkeypatch):
+    """Whatever a renderer raises (not only the errors it expects) comes back as a line naming it."""
+    from tutor.app.widgets import panels
+
+    def broken(panel, width):
+        raise RuntimeError(f"deep inside {ESC}[31m")
+
+    monkeypatch.setitem(panels.RENDERERS, "samples", broken)
+    out = panels.render_panel({"kind": "samples", "lines": []}, 40)
+    assert out.plain == "(could not draw this samples panel: RuntimeError: deep inside \\x1b[31m)"
+    assert panels.render_panel({"kind": ["a list"]}, 40).plain.endswith("this version of the app cannot draw it)")
+
+
+def test_learner_output_and_errors_are_shown_escaped(make):
+    """A verdict whose output, error and check message hold terminal escapes shows them as text, not as escapes."""
+    from tutor.grader.verdict import CheckResult, Verdict
+
+    async def go():
+        app = make()
+        app.session.last_verdicts["toy.scale"] = Verdict(
+            "toy.scale", False, 7, [CheckResult("x (3,) float64", False, f"raised\r{ESC}]0;owned\x07 ValueError")],
+            error=f"ValueError: {ESC}[8mhidden", output=FAKE_PASS + "\n")
+        async with app.run_test(size=(140, 44)) as pilot:
+            await pilot.press("enter", "2")
+            assert await wait_text(pilot, "Your code printed")
+            text = screen_text(app)
+            assert ESC not in text and "\x07" not in text and "\r" not in text
+            assert "\\x1b[1;32m✓ Passed all 8 checks" in text
+            assert "ValueError: \\x1b[8mhidden" in text
+            assert "raised\\x0d\\x1b]0;owned\\x07 ValueError" in text
+
+    asyncio.run(go())
+
+
+def test_a_crashed_runs_error_is_escaped_on_screen_and_in_its_toast(make):
+    """The run's error reaches the status line and the toast with its escapes written out."""
+    from tutor.app.messages import TrainFinished
+
+    async def go():
+        app = make()
+        async with app.run_test(size=(140, 44)) as pilot:
+            app.open_training(app.course.lessons[0])
+            await pilot.pause(0.2)
+            live = fake_live(app, app.course.lessons[0], state="crashed")  # the screen takes up the app's run
+            live.error = f"RuntimeError: {FAKE_PASS}"
+            live.version += 1  # as drain() does when events change the run
+            app.trained += 1
+            assert await wait_text(pilot, "RuntimeError")
+            text = screen_text(app)
+            assert ESC not in text and "\\x1b[2J" in text
+            app.post_message(TrainFinished(live))
+            assert await wait_note(pilot, "crashed: RuntimeError")
+            assert all(ESC not in n for n in app.notes)
+
+    asyncio.run(go())
+
+
+def test_an_unhandled_error_makes_zerohero_tutor_exit_non_zero(make):
+    """Were the app to crash anyway, `zerohero tutor` exits 1 (not 0); a plain quit exits 0."""
+    from tutor.app.app import exit_status
+
+    def boom():
+        raise RuntimeError("a bug in the app")
+
+    async def crash(pilot):
+        pilot.app.call_later(boom)
+        await pilot.pause(1.0)
+
+    async def quit_(pilot):
+        await pilot.press("q")
+
+    crashed = make()
+    value = crashed.run(headless=True, size=(100, 30), auto_pilot=crash)
+    assert exit_status(crashed, value) == 1
+    quitting = make()
+    value = quitting.run(headless=True, size=(100, 30), auto_pilot=quit_)
+    assert exit_status(quitting, value) == 0
+
+
+def test_printable_writes_out_controls_and_keeps_the_layout():
+    """Newlines and tabs stay; ESC, CR, BEL, C1, zero-width and bidi overrides are written as escapes."""
+    from tutor.app.printable import printable
+
+    assert printable("a\nb\tc") == "a\nb\tc"
+    assert printable(f"{ESC}[2J\r\x07\x85\u202eevil\u200b") == "\\x1b[2J\\x0d\\x07\\x85\\u202eevil\\u200b"
+    assert printable(ValueError(f"bad {ESC}")) == "bad \\x1b"

@@ -90,7 +90,7 @@ class ZeroHeroApp(App[int]):
 
         ws, _ = init(self.course, root)
         self.session = Session(self.course, ws, Progress(ws.state_dir), self._make_grader(), self.data_dir)
-        self.notify(f"Workspace ready at {ws.root}. Your exercise files are under exercises/.", timeout=6)
+        self.notify(f"Workspace ready at {ws.root}. Your exercise files are under exercises/.", timeout=6, markup=False)
         self._open()
 
     def _make_grader(self):
@@ -111,7 +111,7 @@ class ZeroHeroApp(App[int]):
         if last is not None:
             self.open_lesson(last, s.progress.get_meta("last_exercise"))
         if s.progress.notice:
-            self.notify(s.progress.notice, severity="warning", timeout=10)
+            self.notify(s.progress.notice, severity="warning", timeout=10, markup=False)
         if self.watching:
             self.run_worker(self._watch(), group="watch", exclusive=True, name="watch")
         self.call_after_refresh(self._warm_grader)
@@ -271,7 +271,8 @@ class ZeroHeroApp(App[int]):
         s.last_verdicts.pop(ex.id, None)
         self._seen[ex.id] = _digest(s.workspace.file(ex))  # the restored stub is not a save to grade
         self.changed = Changed(ex.id, "reset")
-        self.notify(f"Restored the stub of {ex.title}." + (f" Yours is kept at {backup}." if backup else ""))
+        self.notify(f"Restored the stub of {ex.title}." + (f" Yours is kept at {backup}." if backup else ""),
+                    markup=False)
 
     # -- training -----------------------------------------------------------------------------
     @on(TrainRequested)
@@ -325,7 +326,7 @@ class ZeroHeroApp(App[int]):
         live.drain()
         self.trained += 1
         self.notify(live.headline(), title="Training", severity="error" if live.state == "crashed" else "information",
-                    timeout=8)
+                    timeout=8, markup=False)  # the headline holds the run's own words
 
     # -- quitting -----------------------------------------------------------------------------
     async def action_quit(self) -> None:
@@ -391,4 +392,9 @@ def run_app(args) -> int:
         code = app.run()
     finally:
         app.shutdown()
-    return int(code or 0)
+    return exit_status(app, code)
+
+
+def exit_status(app: App, value) -> int:
+    """The process's exit status: the app's own (non-zero after an unhandled error), else its result."""
+    return app.return_code or int(value or 0)

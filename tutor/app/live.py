@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from typing import Any, Callable
 
+from tutor.app.printable import printable
 from tutor.app.session import Session, fmt
 from tutor.course.model import Lesson, TrainRun
 from tutor.training.runner import default_device
@@ -96,7 +98,8 @@ class LiveRun:
             if not isinstance(step, int) or not isinstance(metrics, dict):
                 continue
             for name, value in metrics.items():
-                if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+                # only finite numbers can be plotted (an inf or nan point is left out, not drawn)
+                if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
                     points = self.series.setdefault(name, [])
                     if not points or step > points[-1][0]:
                         points.append((step, float(value)))
@@ -150,9 +153,10 @@ class LiveRun:
         r = self.result
         name = f"{self.lesson.id}/{self.run.name}"
         if self.state == "crashed":
-            return f"{name} crashed: {self.error.splitlines()[0] if self.error else 'no message'}"
+            return f"{name} crashed: {printable(self.error.splitlines()[0]) if self.error else 'no message'}"
         if r is None:
             return f"{name}: {self.state}"
-        metrics = "  ".join(f"{k} {fmt(v)}" for k, v in (r.metrics or {}).items() if isinstance(v, (int, float)))
+        metrics = "  ".join(f"{printable(k)} {fmt(v)}" for k, v in (r.metrics or {}).items()
+                            if isinstance(v, (int, float)))
         rate = r.steps / r.elapsed_s if r.elapsed_s else 0.0
         return f"{name} {self.state}: {r.steps} steps in {r.elapsed_s:.2f} s ({rate:.1f} steps/s)  {metrics}"

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from tutor.app import keys
+from tutor.app.printable import printable
 from tutor.course.model import Lesson
 from tutor.training import kept
 
@@ -111,14 +112,14 @@ class KeptModelScreen(ModalScreen[None]):
         output = self.query_one("#kept-output", Static)
         if result is None:
             status.update(Text("Could not inspect this model.", style="bold red"))
-            output.update(Text(error, style="red"))
+            output.update(Text(printable(error), style="red"))
             return
         seed = result.get("seed", self.seed)
         status.update("Done" + (f" (seed {seed})." if seed is not None else "."))
-        text = Text(str(result.get("text") or "").rstrip())
+        text = Text(printable(result.get("text") or "").rstrip())
         if result.get("samples"):
             text.append(("\n\n" if text else "") + "samples\n", style="bold")
-            text.append("\n".join(f"  {s}" for s in result["samples"]), style="cyan")
+            text.append("\n".join(f"  {printable(s)}" for s in result["samples"]), style="cyan")
         output.update(text if text else Text("The lesson's hook returned nothing to show.", style="dim"))
 
     def action_again(self) -> None:

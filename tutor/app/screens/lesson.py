@@ -266,7 +266,7 @@ class LessonScreen(Screen):
         path = self.app.session.workspace.file(ex)
         problem = edit(self.app, path)
         if problem is not None:
-            return self.notify(problem[1], title=problem[0], severity="warning", timeout=12)
+            return self.notify(problem[1], title=problem[0], severity="warning", timeout=12, markup=False)
         self.query_one("#source", SourceView).show(path)
         self.post_message(GradeRequested(ex, "edited", if_changed=True))
 

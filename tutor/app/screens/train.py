@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from textual.widgets import Button, Footer, Header, Input, Select, Static
 
 from tutor.app import keys
 from tutor.app.messages import DataFetched, DataProgressed, TrainControlRequested, TrainRequested
+from tutor.app.printable import drawn, printable
 from tutor.app.session import fmt
 from tutor.app.widgets.loss_plot import LossPlot
 from tutor.app.widgets.panels import PanelsView
@@ -26,6 +28,7 @@ from tutor.training.kept import has_hook
 
 if TYPE_CHECKING:
     from tutor.app.live import LiveRun
+
 SHORT = 34
 """Below this many lines the view drops its spacing and the run's description, and shrinks the tables."""
 STATE_STYLE = {"starting": "yellow", "running": "green", "paused": "yellow", "finished": "bold green",
@@ -129,19 +132,20 @@ class TrainScreen(Screen):
             self.query_one(RunControls).set_state(state[0], state[1])
             self.refresh_bindings()
             self._info(run)
-        self.query_one("#status", Static).update(self._status())
+        self.query_one("#status", Static).update(drawn(self._status, "the run's status"))
         plot = self.query_one("#plot", LossPlot)
         panels = live.panels if live else {}
-        hlines = [(p.get("label") or "reference", float(p["value"])) for p in panels.values()
-                  if isinstance(p, dict) and p.get("kind") == "hline" and isinstance(p.get("value"), (int, float))]
+        hlines = [(str(p.get("label") or "reference"), float(p["value"])) for p in panels.values()
+                  if isinstance(p, dict) and p.get("kind") == "hline" and isinstance(p.get("value"), (int, float))
+                  and math.isfinite(p["value"])]
         hlines += [(f"lecture {k.replace('_loss', '')}", float(v)) for k, v in run.lecture.items()
                    if k in ("train_loss", "val_loss", "loss") and isinstance(v, (int, float))]
         plot.set_data(live.series if live else {}, hlines, (live.latest.get("total") or live.steps) if live else None)
         view = self.query_one("#panels", PanelsView)
-        drawn = {t: p for t, p in panels.items() if not (isinstance(p, dict) and p.get("kind") == "hline")}
-        view.display = bool(drawn)
-        view.show(drawn)
-        self.query_one("#metrics", Static).update(self._figures(run))
+        boxed = {t: p for t, p in panels.items() if not (isinstance(p, dict) and p.get("kind") == "hline")}
+        view.display = bool(boxed)
+        view.show(boxed)
+        self.query_one("#metrics", Static).update(drawn(lambda: self._figures(run), "the figures"))
 
     def _info(self, run) -> None:
         s = self.app.session
@@ -175,10 +179,10 @@ class TrainScreen(Screen):
                 more = " (m samples from it)" if self._inspectable else ""
                 text.append(f"\nmodel kept{more}: {r.state_path}", style="dim")
         if state == "crashed":
-            text.append("\n" + (live.error or "the run ended without a message"), style="red")
+            text.append("\n" + (printable(live.error) if live.error else "the run ended without a message"), style="red")
             trace = live.result.trace if live.result is not None else ""
             if trace:
-                text.append("\n" + "\n".join(trace.strip().splitlines()[-6:]), style="dim")
+                text.append("\n" + "\n".join(printable(trace.strip()).splitlines()[-6:]), style="dim")
             if self._data_name():
                 text.append("\nf fetches the data set here (it may download it).", style="bold yellow")
         return text
@@ -194,7 +198,7 @@ class TrainScreen(Screen):
         keys = list(dict.fromkeys([*(metrics or {}), *run.lecture]))
         for key in keys:
             value = (metrics or {}).get(key)
-            table.add_row(key, fmt(value) if value is not None else "—",
+            table.add_row(Text(printable(key)), fmt(value) if value is not None else "—",
                           fmt(run.lecture[key]) if key in run.lecture else "—")
         return table
 
@@ -306,6 +310,6 @@ class TrainScreen(Screen):
         if message.ok:
             self.live = None
             self._redraw(force=True)
-            self.notify(message.message + " Press s to start the run.", title="Data", timeout=8)
+            self.notify(message.message + " Press s to start the run.", title="Data", timeout=8, markup=False)
         else:
-            self.notify(message.message, title="Data", severity="error", timeout=15)
+            self.notify(message.message, title="Data", severity="error", timeout=15, markup=False)

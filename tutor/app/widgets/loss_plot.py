@@ -8,6 +8,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tutor.app.printable import drawn, printable
+
 COLORS = ("#5fafff", "#ffaf5f", "#87d787", "#d787d7", "#d7d75f")
 HLINE_COLOR = "#8a8a8a"
 _BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # [row % 4][col % 2]
@@ -44,9 +46,9 @@ def draw(series: dict[str, list[tuple[int, float]]], width: int, height: int, *,
     legend = Text()
     for i, name in enumerate(names):
         last = series[name][-1][1] if series[name] else None
-        legend.append("━━ ", style=COLORS[i]).append(f"{name} {_tick(last) if last is not None else ''}  ")
+        legend.append("━━ ", style=COLORS[i]).append(f"{printable(name)} {_tick(last) if last is not None else ''}  ")
     for label, value in hlines:
-        legend.append("┄┄ ", style=HLINE_COLOR).append(f"{label} {_tick(value)}  ", style="dim")
+        legend.append("┄┄ ", style=HLINE_COLOR).append(f"{printable(label)} {_tick(value)}  ", style="dim")
     if log:
         legend.append("(log scale)", style="dim italic")
     legend.no_wrap = True
@@ -157,5 +159,5 @@ class LossPlot(Widget):
         self.refresh()
 
     def render(self) -> Text:
-        return draw(self._series, self.content_size.width, self.content_size.height,
-                    log=self.log_scale, hlines=self._hlines, total=self._total)
+        return drawn(lambda: draw(self._series, self.content_size.width, self.content_size.height,
+                                  log=self.log_scale, hlines=self._hlines, total=self._total), "the loss plot")

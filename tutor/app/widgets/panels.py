@@ -1,7 +1,9 @@
 """Provides `PanelsView` and `render_panel`: a lesson's panels drawn by `kind`, knowing nothing of the lesson.
 
 Kinds are those of `tutor.training.api`: boundary, heatmap, samples, histogram, text (hline panels
-are drawn on the loss plot instead). An unknown kind or malformed data shows a short note.
+are drawn on the loss plot instead). An unknown kind shows a short note; data that a renderer
+cannot draw (an inf score, a ragged grid, anything) shows the error in that panel's box, and
+every string in a panel is drawn with its control characters escaped.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
+
+from tutor.app.printable import drawn, printable
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 RAMP = ("#0d0887", "#46039f", "#7201a8", "#9c179e", "#bd3786", "#d8576b", "#ed7953", "#fb9f3a", "#fdca26", "#f0f921")
@@ -77,8 +81,8 @@ def boundary(panel: dict, width: int) -> RenderableType:
 
 def heatmap(panel: dict, width: int) -> RenderableType:
     values = panel["values"]
-    rows = [str(r) for r in panel.get("rows", [])] or [str(i) for i in range(len(values))]
-    cols = [str(c) for c in panel.get("cols", [])] or [str(j) for j in range(len(values[0]))]
+    rows = [printable(r) for r in panel.get("rows", [])] or [str(i) for i in range(len(values))]
+    cols = [printable(c) for c in panel.get("cols", [])] or [str(j) for j in range(len(values[0]))]
     flat = [float(v) for row in values for v in row]
     lo, hi = min(flat), max(flat)
     label_w = max(len(r) for r in rows) + 1
@@ -103,14 +107,14 @@ def heatmap(panel: dict, width: int) -> RenderableType:
 def histogram(panel: dict, width: int) -> RenderableType:
     text = Text()
     series = panel["series"]
-    name_w = min(16, max((len(str(n)) for n in series), default=4) + 1)
+    name_w = min(16, max((len(printable(n)) for n in series), default=4) + 1)
     for name, h in series.items():
         counts, edges = [float(c) for c in h["counts"]], [float(e) for e in h["edges"]]
         bars = max(4, min(len(counts), width - name_w - 24))
         step = len(counts) / bars
         binned = [sum(counts[int(i * step): max(int(i * step) + 1, int((i + 1) * step))]) for i in range(bars)]
         top = max(binned) or 1.0
-        text.append(str(name)[: name_w - 1].ljust(name_w), style="bold")
+        text.append(printable(name)[: name_w - 1].ljust(name_w), style="bold")
         text.append("".join(BLOCKS[round(c / top * (len(BLOCKS) - 1))] for c in binned), style="#87d787")
         if edges:
             text.append(f" [{edges[0]:.3g}, {edges[-1]:.3g}]", style="dim")
@@ -120,12 +124,12 @@ def histogram(panel: dict, width: int) -> RenderableType:
 
 
 def samples(panel: dict, width: int) -> RenderableType:
-    lines = [str(s) for s in panel.get("lines", [])]
+    lines = [printable(s) for s in panel.get("lines", [])]
     return Text("\n".join(lines) or "(no samples yet)")
 
 
 def text_panel(panel: dict, width: int) -> RenderableType:
-    return Text(str(panel.get("text", "")))
+    return Text(printable(panel.get("text", "")))
 
 
 RENDERERS = {"boundary": boundary, "heatmap": heatmap, "histogram": histogram, "samples": samples,
@@ -133,18 +137,19 @@ RENDERERS = {"boundary": boundary, "heatmap": heatmap, "histogram": histogram, "
 
 
 def render_panel(panel: Any, width: int) -> RenderableType:
-    """Draws one panel; a bad or unknown one becomes a one-line note, never an exception."""
+    """Draws one panel; an unknown kind is a note, and any error while drawing is shown in its place."""
     kind = panel.get("kind") if isinstance(panel, dict) else None
-    renderer = RENDERERS.get(kind)
+    renderer = RENDERERS.get(kind) if isinstance(kind, str) else None
     if renderer is None:
-        return Text(f"(a {kind!r} panel: this version of the app cannot draw it)", style="dim")
-    try:
+        return Text(f"(a {printable(repr(kind))} panel: this version of the app cannot draw it)", style="dim")
+
+    def draw() -> RenderableType:
         out = renderer(panel, max(8, width))
         if isinstance(out, Text) and kind in ("boundary", "heatmap"):
             out.no_wrap, out.overflow = True, "crop"
         return out
-    except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError) as e:
-        return Text(f"(the {kind} panel's data is malformed: {type(e).__name__})", style="dim")
+
+    return drawn(draw, f"this {kind} panel")
 
 
 class PanelsView(VerticalScroll):
@@ -159,6 +164,8 @@ class PanelsView(VerticalScroll):
         super().__init__(**kw)
         self._panels: dict[str, dict] = {}
         self._drawn: dict[str, dict] = {}
+        self._boxes: dict[str, Static] = {}
+        """One box per panel title, in the order they first came."""
         self._width = 0
 
     def on_resize(self) -> None:
@@ -171,18 +178,18 @@ class PanelsView(VerticalScroll):
             self._drawn.clear()
         self._panels, self._width = panels, width
         wanted = {t: p for t, p in panels.items() if not (isinstance(p, dict) and p.get("kind") == "hline")}
-        boxes = {b.border_title: b for b in self.query_children(Static)}
-        for title, box in boxes.items():
-            if title not in wanted:
-                box.remove()
+        for title in [t for t in self._boxes if t not in wanted]:
+            self._boxes.pop(title).remove()
+            self._drawn.pop(title, None)
         for title, panel in wanted.items():
-            if self._drawn.get(title) is panel and title in boxes:
+            box = self._boxes.get(title)
+            if self._drawn.get(title) is panel and box is not None:
                 continue  # the same panel as last time: nothing to draw
             self._drawn[title] = panel
             body = render_panel(panel, width)
-            if title in boxes:
-                boxes[title].update(body)
+            if box is not None:
+                box.update(body)
             else:
-                box = Static(body, classes="panel")
-                box.border_title = title
+                box = self._boxes[title] = Static(body, classes="panel")
+                box.border_title = Text(printable(title))  # a Text: a title is never read as markup
                 self.mount(box)

@@ -66,4 +66,4 @@ class RunHistory(DataTable):
         kept = r.get("state_path") if r.get("state_path") and Path(r["state_path"]).is_file() else ""
         model = f"\nmodel: {kept}\nm samples from it" if kept else "\nmodel: not kept"
         self.notify(Text.assemble(figures(r.get("metrics") or {}, r.get("lecture") or {}, limit=8), model).plain,
-                    title=f"{r['run']}: {r.get('status')}", timeout=10)
+                    title=f"{r['run']}: {r.get('status')}", timeout=10, markup=False)

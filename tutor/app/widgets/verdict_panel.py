@@ -11,6 +11,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from tutor.app.printable import drawn, printable
+
 MAX_OUTPUT_LINES = 12
 FULL_FAILURES = 2
 """Failed checks shown in full; later ones show only their figures (and any new diagnosis)."""
@@ -40,19 +42,19 @@ def render_check(check: Any, brief: bool = False, said: set | None = None) -> Re
         said: Diagnoses already shown above, not repeated.
     """
     if check.passed:
-        return _marked("✓", "bold green", [Text(check.name)])
+        return _marked("✓", "bold green", [Text(printable(check.name))])
     d = check.details or {}
     said = set() if said is None else said
-    parts: list[RenderableType] = [Text(check.name, style="bold")]
+    parts: list[RenderableType] = [Text(printable(check.name), style="bold")]
     body = Text()
     if "expected_value" in d or "got_shape" in d:
         if d.get("expected_shape") != d.get("got_shape") and d.get("got_shape") is not None:
             body.append(f"shape: expected {tuple(d.get('expected_shape') or ())}, got {tuple(d['got_shape'])}\n")
         if "expected_value" in d:
             index = d.get("worst_index")
-            body.append(f"{d.get('key') or 'value'}{_index(index) if index else ''}: ", style="bold")
-            body.append("expected ").append(str(d["expected_value"]), style="green")
-            body.append("  got ").append(str(d["got_value"]), style="red")
+            body.append(printable(f"{d.get('key') or 'value'}{_index(index) if index else ''}: "), style="bold")
+            body.append("expected ").append(printable(d["expected_value"]), style="green")
+            body.append("  got ").append(printable(d["got_value"]), style="red")
             if (d.get("total") or 0) > 1:
                 body.append("   (the worst element)", style="dim")
             body.append("\n")
@@ -64,11 +66,11 @@ def render_check(check: Any, brief: bool = False, said: set | None = None) -> Re
         diagnosis = d.get("diagnosis")
         if diagnosis and diagnosis not in said:
             said.add(diagnosis)
-            body.append("Likely mistake: ", style="bold yellow").append(str(diagnosis) + "\n", style="yellow")
+            body.append("Likely mistake: ", style="bold yellow").append(printable(diagnosis) + "\n", style="yellow")
         elif not diagnosis and check.message and not brief:
-            body.append(check.message.strip() + "\n", style="dim")
+            body.append(printable(check.message.strip()) + "\n", style="dim")
     elif check.message:
-        lines = check.message.strip().splitlines()
+        lines = printable(check.message.strip()).splitlines()
         body.append("\n".join(lines[:2] if brief else lines) + "\n")
     if d.get("heatmap") and not brief:
         body.append_text(_heatmap(list(d["heatmap"])))
@@ -112,10 +114,10 @@ def render_verdict(verdict: Any, pending: str = "") -> RenderableType:
         failed += not check.passed
     if verdict.error:
         parts.append(Text(""))
-        parts.append(Text(verdict.error.strip(), style="red"))
+        parts.append(Text(printable(verdict.error.strip()), style="red"))
     out = (verdict.output or "").strip("\n")
     if out.strip():
-        lines = out.splitlines()
+        lines = printable(out).splitlines()
         shown = Text("Your code printed:\n", style="dim")
         for line in lines[:MAX_OUTPUT_LINES]:
             shown.append("  │ " + line[:160] + "\n", style="dim")
@@ -133,11 +135,14 @@ class VerdictPanel(Static):
     verdict: reactive[Any] = reactive(None, always_update=True)
     pending: reactive[str] = reactive("")
 
+    def _draw(self) -> None:
+        self.update(drawn(lambda: render_verdict(self.verdict, self.pending), "this verdict"))
+
     def watch_verdict(self) -> None:
-        self.update(render_verdict(self.verdict, self.pending))
+        self._draw()
 
     def watch_pending(self) -> None:
-        self.update(render_verdict(self.verdict, self.pending))
+        self._draw()
 
     def on_mount(self) -> None:
-        self.update(render_verdict(self.verdict, self.pending))
+        self._draw()

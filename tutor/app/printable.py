@@ -1,0 +1,36 @@
+"""Provides `printable` and `drawn`: text from learner code shown, never obeyed; a part that fails to draw says so.
+
+What the learner's code prints, raises or streams (output, exception text, metric names, panel
+data) reaches the screen only through these, so an escape sequence in it cannot repaint the
+terminal (a fake green "Passed", a cleared screen) and a bad value cannot take the app down.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from rich.console import RenderableType
+from rich.text import Text
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+"""C0 and C1 controls except newline and tab (which lay the text out), and the invisible format characters
+that hide or reorder what is drawn (zero-width, bidi overrides, isolates): the set the CLI escapes too."""
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: Any) -> str:
+    """`text` (any value, as `str` gives it) with each control character written out, e.g. ESC as `\\x1b`."""
+    return _CONTROL.sub(_escape, text if isinstance(text, str) else str(text))
+
+
+def drawn(draw: Callable[[], RenderableType], what: str) -> RenderableType:
+    """`draw()`, or if it raises, one red line naming `what` and the error (the app goes on)."""
+    try:
+        return draw()
+    except Exception as e:  # noqa: BLE001 - any bad data: a note in its place, never a crash
+        return Text(f"(could not draw {what}: {type(e).__name__}: {printable(e)[:300]})", style="red")
