@@ -243,6 +243,8 @@ def test_a_mirror_that_is_not_json_is_reported_and_kept_and_the_database_is_used
     assert "cannot be read as JSON" in p.notice
     assert p.passed() == {"a.x"} and p.hints_seen("a.x") == [1]
     assert [f.read_text() for f in tmp_path.glob("state.json.malformed-*")] == ['{"passed": ["a.x"']
+    assert json.loads((tmp_path / "state.json").read_text())["passed"] == ["a.x"]  # a good mirror again
+    assert Progress(tmp_path).notice is None  # reported once, kept aside once
 
 
 READ_ONLY_CHILD = """

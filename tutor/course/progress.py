@@ -147,12 +147,14 @@ class Progress:
         self._lock = threading.Lock()
         self._snapshot: sqlite3.Connection | None = None  # the record of a read-only workspace
         self.read_only = not self._writable()
-        mirror = self._read_mirror()
+        mirror, malformed = self._read_mirror()
         if self.read_only:
             self._open_snapshot()
         else:
             self._open_or_rebuild()
-        self._merge(mirror)
+        restored = self._merge(mirror)
+        if (restored or malformed) and not self.read_only:
+            self._save_mirror()  # now, so a malformed mirror is kept aside once, not on every open
 
     @property
     def notice(self) -> str | None:
@@ -243,6 +245,7 @@ class Progress:
             src = Path(str(self.db_path) + suffix)
             if src.exists():
                 os.replace(src, Path(str(aside) + suffix))
+        why = why if len(why) <= 200 else why[:200] + "…"  # integrity_check can list many pages
         self.notices.append(f"The progress database failed its integrity check ({why}); it was moved to "
                             f"{aside.name} and rebuilt from the workspace's state.json.")
 
@@ -278,7 +281,8 @@ class Progress:
                                 "from state.json.")
 
     # -- the JSON mirror --------------------------------------------------------------------
-    def _read_mirror(self) -> dict:
+    def _read_mirror(self) -> tuple[dict, bool]:
+        """What the mirror holds, and whether it was malformed (then its bytes are kept aside)."""
         state, problems = read_mirror(self.mirror_path)
         if problems:
             kept = self.mirror_path
@@ -288,7 +292,7 @@ class Progress:
             self.notices.append(f"{self.mirror_path.name} is malformed ({'; '.join(problems[:3])}"
                                 f"{'; …' if len(problems) > 3 else ''}); it is kept as {kept.name}, and "
                                 "what could be read of it was used.")
-        return state
+        return state, bool(problems)
 
     def _save_mirror(self) -> None:
         state = {"passed": sorted(self.passed()), "hints": self.hints_seen(), "meta": self.all_meta()}
@@ -300,8 +304,10 @@ class Progress:
             raise ProgressError(f"recorded in {self.db_path.name}, but its mirror {self.mirror_path} "
                                 f"could not be written ({e.strerror or e})") from None
 
-    def _merge(self, state: dict) -> None:
+    def _merge(self, state: dict) -> bool:
         """Adds the mirror's passes, hints and meta that the database lacks; the database wins on conflicts.
+
+        Returns whether anything was added.
 
         A pass is restored unless the database's latest row for that exercise is a reset: a
         reset is the only thing that undoes a pass, and then the mirror is the stale one.
@@ -320,7 +326,7 @@ class Progress:
 
         passes, hints, meta = self._run(missing)
         if not (passes or hints or meta):
-            return
+            return False
         now = time.time()
 
         def restore(db: sqlite3.Connection) -> None:
@@ -334,10 +340,10 @@ class Progress:
                 restore(self._snapshot)
         else:
             self._run(restore, write=True)
-            self._save_mirror()
         if passes:
             self.notices.append(f"{len(passes)} pass{'es' if len(passes) != 1 else ''} missing from the "
                                 "progress database were restored from state.json.")
+        return True
 
     def _write(self, sql: str, args: tuple, what: str) -> None:
         self._run(lambda db: db.execute(sql, args), write=True, what=what)
