@@ -68,6 +68,17 @@ def test_check_fail_then_pass_then_solution(ws):
     assert r.returncode == 0 and "Passed all 3 checks" in r.stdout
 
 
+def test_check_with_no_id_grades_the_exercise_the_rules_name(ws, toy_course):
+    from tutor.course import rules
+    from tutor.course.progress import Progress
+
+    (ws / "exercises/toy/scale.py").write_text("def scale(x):\n    return 2 * x\n")
+    assert zh("check", "toy.scale", cwd=ws).returncode == 0
+    expected = rules.next_exercise(toy_course, Progress(ws / ".zerohero").statuses())
+    assert expected.id == "toy.grad"
+    assert js(zh("check", "--json", cwd=ws))["exercise"] == expected.id
+
+
 def test_unknown_ids_and_usage_are_exit_2(ws):
     r = zh("check", "toy.scal", cwd=ws)
     assert r.returncode == 2 and "Did you mean toy.scale" in r.stderr

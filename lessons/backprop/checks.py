@@ -11,45 +11,19 @@ import torch
 import torch.nn.functional as F
 
 from tutor.grader.cases import Case, Mistake
-
-
-def _array(value, what: str):
-    """Lets a tensor or array through; anything else is a clear error (not a verdict by itself)."""
-    if isinstance(value, (torch.Tensor, np.ndarray)):
-        return value
-    raise TypeError(f"{what} should be a tensor, got {type(value).__name__}")
-
-
-def _outputs(result, function: str, names: tuple[str, ...]) -> dict:
-    """The learner's tuple of tensors under their names; a wrong kind of result is a clear error."""
-    if isinstance(result, (tuple, list)) and len(result) == len(names):
-        return {name: _array(value, name) for name, value in zip(names, result)}
-    got = type(result).__name__ + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else "")
-    raise TypeError(f"{function} should return a tuple ({', '.join(names)}), got {got}")
-
-
-def _grads(forward, *inputs: np.ndarray) -> list[np.ndarray]:
-    """float64 autograd: the gradients of forward(*inputs) (a scalar) with respect to every input."""
-    ts = [torch.tensor(a, dtype=torch.float64).requires_grad_() for a in inputs]
-    with torch.enable_grad():  # refused in the sandboxed child: expect() is grader-only
-        forward(*ts).backward()
-    return [t.grad.numpy() for t in ts]
+from tutor.grader.kit import NotFinite, grads
+from zerohero_lessons.backprop import probes
 
 
 # ## Exercise 1: cross-entropy backward
 
-def _probe_cross_entropy(learner, logits, targets):
-    dlogits = learner.cross_entropy_backward(torch.from_numpy(logits), torch.from_numpy(targets))
-    return {"dlogits": _array(dlogits, "cross_entropy_backward's result (dlogits)")}
-
-
 def _ce_expect(logits, targets):
     t = torch.from_numpy(targets)
-    (dlogits,) = _grads(lambda l: F.cross_entropy(l, t), logits)
+    (dlogits,) = grads(lambda l: F.cross_entropy(l, t), logits)
     return {"dlogits": dlogits}
 
 
-def _ce_mistakes(logits, targets, dtype):
+def _ce_mistakes(logits, targets):
     l, t = torch.tensor(logits, dtype=torch.float64), torch.from_numpy(targets)
     n, c = l.shape
     p = F.softmax(l, dim=1)
@@ -79,13 +53,11 @@ def _ce_mistakes(logits, targets, dtype):
     return mistakes
 
 
-def _ce_explain(key, got, expected):
-    if isinstance(got, np.ndarray) and not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
-        return ("Your dlogits has NaN or inf: exp() of logits this large overflows (float32 from "
-                "about 88, float64 from about 709), or underflows to 0/0 when they are very "
-                "negative. Subtract each row's own max first (keepdim=True): softmax(l) = "
-                "softmax(l − max l), as the lecture does with logit_maxes; F.softmax does it for you.")
-    return None
+OVERFLOW = NotFinite(
+    "Your dlogits has NaN or inf: exp() of logits this large overflows (float32 from about 88, float64 "
+    "from about 709), or underflows to 0/0 when they are very negative. Subtract each row's own max "
+    "first (keepdim=True): softmax(l) = softmax(l − max l), as the lecture does with logit_maxes; "
+    "F.softmax does it for you.")
 
 
 def cross_entropy(seed: int) -> list[Case]:
@@ -105,25 +77,15 @@ def cross_entropy(seed: int) -> list[Case]:
         logits = (scale * rng.standard_normal((n, c)) + offset).astype(dtype)
         targets = rng.integers(0, c, size=n).astype(np.int64)
         cases.append(Case(
-            f"logits {(n, c)} {dtype}, {about}", _probe_cross_entropy,
-            {"logits": logits, "targets": targets},
-            expect=lambda l=logits, t=targets: _ce_expect(l, t),
-            mistakes=lambda l=logits, t=targets, d=dtype: _ce_mistakes(l, t, d),
-            dtype=dtype,
+            f"logits {(n, c)} {dtype}, {about}", probes.cross_entropy,
+            {"logits": logits, "targets": targets}, expect=_ce_expect, mistakes=_ce_mistakes, dtype=dtype,
             labels={"dlogits": "dlogits (the gradient of the loss with respect to the logits)"},
-            explain=_ce_explain,
+            explain=OVERFLOW,
         ))
     return cases
 
 
 # ## Exercise 2: batch-norm backward
-
-def _probe_batchnorm(learner, dout, x, gamma, eps=None):
-    args = (torch.from_numpy(dout), torch.from_numpy(x), torch.from_numpy(gamma))
-    if eps is not None:  # positional, whatever the learner named the parameter
-        args += (eps,)
-    return _outputs(learner.batchnorm_backward(*args), "batchnorm_backward", ("dx", "dgamma", "dbeta"))
-
 
 def _bn_forward(dout, eps, bessel=True, eps_mode="inside"):
     """The lecture's training-mode batch norm, with the mistakes' variants; returns Σ(y·dout)."""
@@ -143,12 +105,12 @@ def _bn_forward(dout, eps, bessel=True, eps_mode="inside"):
     return forward
 
 
-def _bn_expect(dout, x, gamma, eps):
-    dx, dgamma, dbeta = _grads(_bn_forward(dout, eps), x, gamma, np.zeros_like(gamma))
+def _bn_expect(dout, x, gamma, eps=1e-5):
+    dx, dgamma, dbeta = grads(_bn_forward(dout, eps), x, gamma, np.zeros_like(gamma))
     return {"dx": dx, "dgamma": dgamma, "dbeta": dbeta}
 
 
-def _bn_mistakes(dout, x, gamma, eps, dtype):
+def _bn_mistakes(dout, x, gamma, eps=1e-5):
     d, xx, g = (torch.tensor(a, dtype=torch.float64) for a in (dout, x, gamma))
     n = x.shape[0]
     diff = xx - xx.mean(0, keepdim=True)
@@ -158,7 +120,7 @@ def _bn_mistakes(dout, x, gamma, eps, dtype):
     k = g * inv / n
 
     def variant(**kw):
-        dx, dgamma, dbeta = _grads(_bn_forward(dout, eps, **kw), x, gamma, np.zeros_like(gamma))
+        dx, dgamma, dbeta = grads(_bn_forward(dout, eps, **kw), x, gamma, np.zeros_like(gamma))
         return {"dx": dx, "dgamma": dgamma, "dbeta": dbeta}
 
     out = [
@@ -198,7 +160,7 @@ def _bn_mistakes(dout, x, gamma, eps, dtype):
                            f"keepdim=True for (1, D), without it for (D,), or .view_as(gamma)).",
                            {key: value.reshape(other).numpy()}))
     if eps != 1e-5:
-        dx, dgamma, dbeta = _grads(_bn_forward(dout, 1e-5), x, gamma, np.zeros_like(gamma))
+        dx, dgamma, dbeta = grads(_bn_forward(dout, 1e-5), x, gamma, np.zeros_like(gamma))
         out.append(Mistake(f"eps is a parameter: this case passes eps = {eps:g}, and your result "
                            "is what eps = 1e-5 gives.", {"dx": dx, "dgamma": dgamma, "dbeta": dbeta}))
     return out
@@ -228,11 +190,8 @@ def batchnorm(seed: int) -> list[Case]:
         args = {"dout": dout, "x": x, "gamma": gamma}
         if eps is not None:
             args["eps"] = eps
-        e = 1e-5 if eps is None else eps
         cases.append(Case(
-            f"x {(n, d)} {dtype}, gamma {gshape}, {about}", _probe_batchnorm, args,
-            expect=lambda a=dout, b=x, g=gamma, e=e: _bn_expect(a, b, g, e),
-            mistakes=lambda a=dout, b=x, g=gamma, e=e, t=dtype: _bn_mistakes(a, b, g, e, t),
-            dtype=dtype, labels=BN_LABELS,
+            f"x {(n, d)} {dtype}, gamma {gshape}, {about}", probes.batchnorm, args,
+            expect=_bn_expect, mistakes=_bn_mistakes, dtype=dtype, labels=BN_LABELS,
         ))
     return cases

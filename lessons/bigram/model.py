@@ -12,26 +12,15 @@ runs on the CPU: the model is tiny, and the lecture's figures were printed by CP
 
 from __future__ import annotations
 
-import random
 import time
 from typing import Iterator
 
 import numpy as np
 import torch
 
+from zerohero_lessons.makemore import lecture_draw, lecture_split, load_names
+
 LECTURE_SEED = 2147483647
-
-
-def lecture_draw(p: torch.Tensor, g: torch.Generator) -> int:
-    """The sampler behind torch.multinomial when the lecture was recorded (inverse CDF).
-
-    One float64 uniform u per draw from the generator; the answer is the first index whose
-    normalised cumulative probability reaches u. Today's torch.multinomial draws one exponential
-    number per category instead (and takes an argmax), so the same seed gives other names.
-    """
-    u = torch.rand(1, generator=g, dtype=torch.float64)
-    cdf = p.double().cumsum(0)
-    return int(torch.searchsorted(cdf / cdf[-1], u).item())
 
 
 def lecture_nll_float32(P: torch.Tensor, xs: np.ndarray, ys: np.ndarray) -> tuple[float, float]:
@@ -82,8 +71,7 @@ def train_bigram(cfg, ctx) -> Iterator[dict]:
     seed = LECTURE_SEED if cfg.seed is None else int(cfg.seed)
     steps = cfg.steps
     m = _load(ctx, ["counts", "probs", "nll", "sampling", "forward", "descent"])
-    text, dataset = ctx.data("names")
-    words = text.splitlines()
+    words, dataset = load_names(ctx)
     holds = getattr(dataset, "lecture_numbers_hold", True)
 
     # -- 1. count, a chunk of names at a time, so the heat map fills in ----------------------
@@ -182,17 +170,12 @@ def train_bigram(cfg, ctx) -> Iterator[dict]:
 
 def train_trigram(cfg, ctx) -> Iterator[dict]:
     m = _load(ctx, ["counts", "probs", "nll", "trigram"])
-    text, dataset = ctx.data("names")
-    words = text.splitlines()
+    words, _ = load_names(ctx)
     stoi, _ = m["counts"].vocabulary(words)
     V = len(stoi)
-    smoothings = [float(s) for s in str(cfg.options.get("smoothings", "1")).split(",") if s.strip()]
+    smoothings = [float(s) for s in cfg.options.get("smoothings", [1.0])]  # typed by tutor.training.config
 
-    # the lecture's split (makemore part 2): random.seed(42), shuffle, 80 / 10 / 10
-    shuffled = list(words)
-    random.Random(42 if cfg.seed is None else int(cfg.seed)).shuffle(shuffled)
-    n1, n2 = int(0.8 * len(shuffled)), int(0.9 * len(shuffled))
-    splits = {"train": shuffled[:n1], "dev": shuffled[n1:n2], "test": shuffled[n2:]}
+    splits = lecture_split(words, 42 if cfg.seed is None else int(cfg.seed))
     pairs = {k: tuple(torch.as_tensor(t, dtype=torch.int64) for t in m["nll"].bigram_pairs(v, stoi))
              for k, v in splits.items()}
     Nb = torch.as_tensor(m["counts"].count_bigrams(splits["train"], stoi)).double()
@@ -262,8 +245,7 @@ def inspect(state: dict[str, np.ndarray], run: str, n: int = 10, seed: int | Non
     m = _load(ctx, ["counts", "nll", "sampling"])
     words, missing = None, ""
     try:
-        text, dataset = ctx.data("names")
-        words = text.splitlines()
+        words, dataset = load_names(ctx)
     except (DataError, OSError) as e:
         missing = f"names.txt is not here ({str(e).splitlines()[0]})"
     stoi, itos = m["counts"].vocabulary(words) if words else ({}, {})

@@ -10,26 +10,13 @@ import numpy as np
 import torch
 
 from tutor.grader.cases import Case, Mistake
+from tutor.grader import kit
+from zerohero_lessons.gpt import probes
 
 LECTURE_N_EMBD = (32, 64, 384)  # the lecture's n_embd values: its Head scales by C**-0.5 with C = n_embd
 
 LABELS = {"dq": "dq (the gradient of the queries q)", "dk": "dk (the gradient of the keys k)",
           "dv": "dv (the gradient of the values v)"}
-
-
-def _array(value, what: str):
-    """Lets a tensor or array through; anything else is a clear error (not a verdict by itself)."""
-    if isinstance(value, (torch.Tensor, np.ndarray)):
-        return value
-    raise TypeError(f"{what} should be a tensor, got {type(value).__name__}")
-
-
-def _probe(learner, dout, q, k, v):
-    result = learner.causal_attention_backward(*(torch.from_numpy(a) for a in (dout, q, k, v)))
-    if isinstance(result, (tuple, list)) and len(result) == 3:
-        return {key: _array(value, key) for key, value in zip(("dq", "dk", "dv"), result)}
-    got = type(result).__name__ + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else "")
-    raise TypeError(f"causal_attention_backward should return a tuple (dq, dk, dv), got {got}")
 
 
 def _weights(q, k, scale, mask="causal"):
@@ -47,12 +34,10 @@ def _weights(q, k, scale, mask="causal"):
 
 def _grads(dout, q, k, v, scale=None, mask="causal"):
     """float64 autograd through one head; returns {dq, dk, dv}."""
-    ts = [torch.tensor(a, dtype=torch.float64).requires_grad_() for a in (q, k, v)]
     scale = q.shape[-1] ** -0.5 if scale is None else scale
-    with torch.enable_grad():  # refused in the sandboxed child: expect() is grader-only
-        out = _weights(ts[0], ts[1], scale, mask) @ ts[2]
-        (out * torch.tensor(dout, dtype=torch.float64)).sum().backward()
-    return {key: t.grad.numpy() for key, t in zip(("dq", "dk", "dv"), ts)}
+    d = torch.tensor(dout, dtype=torch.float64)
+    grads = kit.grads(lambda q, k, v: ((_weights(q, k, scale, mask) @ v) * d).sum(), q, k, v)
+    return dict(zip(("dq", "dk", "dv"), grads))
 
 
 def _backward(dout, q, k, v, p):
@@ -63,7 +48,7 @@ def _backward(dout, q, k, v, p):
     return {"dq": ds @ k, "dk": ds.transpose(-2, -1) @ q, "dv": p.transpose(-2, -1) @ dout}
 
 
-def _mistakes(dout, q, k, v, dtype):
+def _mistakes(dout, q, k, v):
     b, t, hs = q.shape
     dd, qq, kk, vv = (torch.tensor(a, dtype=torch.float64) for a in (dout, q, k, v))
     scale = hs ** -0.5
@@ -125,9 +110,8 @@ def attention_backward(seed: int) -> list[Case]:
     for (b, t, hs), dtype, about in specs:
         dout, q, k, v = (rng.standard_normal((b, t, hs)).astype(dtype) for _ in range(4))
         cases.append(Case(
-            f"q, k, v {(b, t, hs)} {dtype}, {about}", _probe, {"dout": dout, "q": q, "k": k, "v": v},
-            expect=lambda d=dout, q=q, k=k, v=v: _grads(d, q, k, v),
-            mistakes=lambda d=dout, q=q, k=k, v=v, t=dtype: _mistakes(d, q, k, v, t),
+            f"q, k, v {(b, t, hs)} {dtype}, {about}", probes.attention_backward,
+            {"dout": dout, "q": q, "k": k, "v": v}, expect=_grads, mistakes=_mistakes,
             dtype=dtype, labels=LABELS,
         ))
     return cases

@@ -258,3 +258,59 @@ class TestRestart:
 
         asyncio.run(go())
         assert os.path.isdir(tmp_path / "zerohero" / ".zerohero")
+
+
+class TestCourseRules:
+    @pytest.mark.parametrize("passed", [(), ("toy.scale",)])
+    def test_c_opens_the_exercise_zerohero_check_picks(self, make, toy_workspace, passed):
+        """`c` on the course screen opens `rules.next_exercise`, the exercise `zerohero check` with no id grades."""
+        from tutor.app.screens.lesson import LessonScreen
+        from tutor.course import rules
+
+        async def go():
+            app = make()
+            for ex_id in passed:
+                app.session.progress.record_attempt(ex_id, True, 7, "passed 3 checks")
+            expected = rules.next_exercise(app.course, app.session.progress.statuses())
+            assert expected is not None and (expected.id == "toy.grad") == bool(passed)
+            async with app.run_test(size=(120, 36)) as pilot:
+                await pilot.pause()
+                await pilot.press("c")
+                assert await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
+                assert await wait_for(pilot, lambda: app.screen.exercise is not None)
+                assert app.screen.exercise.id == expected.id
+                assert await wait_text(pilot, expected.title)
+
+        asyncio.run(go())
+
+    def test_c_trains_once_every_exercise_of_the_lesson_passes(self, make):
+        """With the lesson's exercises passed and its model never trained, `c` opens the training view."""
+        from tutor.app.screens.train import TrainScreen
+        from tutor.course import rules
+
+        async def go():
+            app = make()
+            for ex in app.course.lessons[0].exercises:
+                app.session.progress.record_attempt(ex.id, True, 7, "passed")
+            step = rules.next_step(app.course, app.session.progress.statuses(), app.session.trained())
+            assert step.exercise is None and step.lesson is app.course.lessons[0]
+            async with app.run_test(size=(120, 36)) as pilot:
+                await pilot.pause()
+                assert "train its model live" in screen_text(app)
+                await pilot.press("c")
+                assert await wait_for(pilot, lambda: isinstance(app.screen, TrainScreen))
+
+        asyncio.run(go())
+
+    def test_h_opens_the_tier_the_rules_name(self, make):
+        """h asks `rules.next_hint_tier` (one past the highest seen): with the last tier seen it says so."""
+        async def go():
+            app = make()
+            app.session.progress.record_hint("toy.scale", 2)  # seen through `zerohero hint --tier 2`
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.press("enter", "h")
+                assert await wait_note(pilot, "seen every hint")  # the toy exercise has 2 tiers
+                assert app.session.progress.hints_seen("toy.scale") == [2]  # nothing recorded past the last
+                assert "Hint 2/2" in screen_text(app)
+
+        asyncio.run(go())

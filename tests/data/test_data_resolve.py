@@ -134,7 +134,7 @@ def test_a_tampered_added_file_is_never_used(shared_data, tmp_path, no_offline_p
 
 
 def test_the_data_module_imports_neither_textual_nor_torch():
-    code = ("import sys, tutor.data, tutor.data.cli; "
+    code = ("import sys, tutor.data, tutor.cli.data; "
             "bad = [m for m in ('textual', 'torch', 'numpy') if m in sys.modules]; "
             "assert not bad, bad")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

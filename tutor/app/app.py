@@ -3,36 +3,57 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.reactive import var
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
+from tutor.app import keys
 from tutor.app.calm import Calm
-from tutor.app.messages import FileSaved, GradeStarted, TrainFinished, TrainStepped, VerdictReady
+from tutor.app.messages import (Changed, ExerciseReset, ExerciseShown, FileSaved, GradeRequested, HintRequested,
+                                LessonRequested, TrainControlRequested, TrainFinished, TrainRequested, TrainStepped,
+                                TrainViewRequested, VerdictReady)
 from tutor.app.session import Session
+from tutor.course import rules
 from tutor.course.model import Course, Exercise, Lesson
 from tutor.course.workspace import Workspace
 
+if TYPE_CHECKING:
+    from tutor.app.live import LiveRun  # numpy comes with it: imported once a run starts
 
-HELP = Binding("question_mark", "app.help", "Help", key_display="?", tooltip="this list of keys")
-"""First in every screen's bindings, so the footer shows it even at 80 columns."""
+REDRAW_S = 0.1
+"""The live run's data reaches the screens at most this often (10 a second), however fast steps arrive."""
 
 
 class ZeroHeroApp(App[int]):
-    """A thin app: holds the session, watches the workspace, grades and trains in workers."""
+    """A thin app: holds the session, watches the workspace, grades and trains in workers.
+
+    Data flows one way. Screens post requests (`tutor.app.messages`); the app does the work and sets
+    the state below, which screens watch (`self.watch(self.app, ...)`). The app never calls a screen
+    except to ask the top one what it shows.
+    """
 
     CSS_PATH = "app.tcss"
     TITLE = "zerohero"
     SUB_TITLE = "Neural Networks: Zero to Hero, by doing"
-    BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?", tooltip="this list of keys"),
-        Binding("q", "quit", "Quit", tooltip="stops any training and the grader; progress is saved"),
-    ]
+    BINDINGS = keys.APP
+
+    grading: var[frozenset[str]] = var(frozenset())
+    """Exercise ids with a check in flight (one at a time: a newer request cancels the older)."""
+    verdict: var[VerdictReady | None] = var(None, always_update=True)
+    """The latest verdict as it arrived; its exercise's record is updated before this is set."""
+    changed: var[Changed | None] = var(None, always_update=True)
+    """The latest change to an exercise's record other than a verdict (a hint opened, a reset)."""
+    live: var[LiveRun | None] = var(None)
+    """The training run in progress or last ended, app-wide."""
+    trained: var[int] = var(0)
+    """Bumped when the live run's state or data changed, at most every REDRAW_S: the train view redraws."""
 
     def __init__(self, course: Course, session: Session | None, *, grader_factory=None,
                  data_dir: Path | None = None, watch: bool = True, suggest_root: Path | None = None):
@@ -43,12 +64,10 @@ class ZeroHeroApp(App[int]):
         self.watching = watch
         self.suggest_root = suggest_root
         self._grader_factory = grader_factory
-        self.grading: set[str] = set()
-        """Exercise ids with a check in flight (one at a time: a newer request cancels the older)."""
         self._seen: dict[str, str] = {}
         """Content hash per exercise id of the last version seen, so one save is graded once."""
-        self.live = None
-        """The training run in progress or last ended (`tutor.app.live.LiveRun`), app-wide."""
+        self._drain_timer: Timer | None = None
+        self._drained_at = 0.0
         self._closed = False
         self.calm = Calm()
         """Freezes built screens out of the cycle collector; collects while the learner is idle."""
@@ -124,6 +143,18 @@ class ZeroHeroApp(App[int]):
 
         self.push_screen(TrainScreen(lesson))
 
+    @on(LessonRequested)
+    def _lesson_requested(self, message: LessonRequested) -> None:
+        self.open_lesson(message.lesson, message.exercise_name)
+
+    @on(ExerciseShown)
+    def _exercise_shown(self, message: ExerciseShown) -> None:
+        self.session.progress.set_meta("last_exercise", message.exercise.name)
+
+    @on(TrainViewRequested)
+    def _train_view_requested(self, message: TrainViewRequested) -> None:
+        self.open_training(message.lesson)
+
     def action_help(self) -> None:
         from tutor.app.screens.help import HelpScreen
 
@@ -150,6 +181,13 @@ class ZeroHeroApp(App[int]):
         self._home()
         self.open_training(lesson)
 
+    def _showing(self, exercise_id: str) -> bool:
+        """True if the screen on top shows this exercise (then a verdict needs no toast)."""
+        from tutor.app.screens.lesson import LessonScreen
+
+        screen = self.screen
+        return isinstance(screen, LessonScreen) and screen.exercise is not None and screen.exercise.id == exercise_id
+
     # -- watching and grading -----------------------------------------------------------------
     async def _watch(self) -> None:
         from tutor.app import watch
@@ -162,23 +200,24 @@ class ZeroHeroApp(App[int]):
         if ex is not None:
             self.check_changed(ex, "saved")
 
+    @on(GradeRequested)
+    def _grade_requested(self, message: GradeRequested) -> None:
+        if message.if_changed:
+            self.check_changed(message.exercise, message.reason)
+        else:
+            self.request_grade(message.exercise, message.reason)
+
     def check_changed(self, exercise: Exercise, reason: str) -> bool:
         """Grades `exercise` if its file differs from the last version seen; True if it does."""
         digest = _digest(self.session.workspace.file(exercise))
         if self._seen.get(exercise.id) == digest:
             return False
-        self._seen[exercise.id] = digest
         self.request_grade(exercise, reason)
         return True
 
-    def forget(self, exercise: Exercise) -> None:
-        """Takes the file as it is now as seen (after a reset), so it is not graded for that change."""
-        self._seen[exercise.id] = _digest(self.session.workspace.file(exercise))
-
     def request_grade(self, exercise: Exercise, reason: str) -> None:
         self._seen[exercise.id] = _digest(self.session.workspace.file(exercise))
-        self.grading = {exercise.id}
-        self._broadcast("grade_started", GradeStarted(exercise.id, reason))
+        self.grading = frozenset({exercise.id})
         self._grade(exercise, reason)
 
     @work(thread=True, exclusive=True, group="grader", exit_on_error=False)
@@ -196,49 +235,97 @@ class ZeroHeroApp(App[int]):
     @on(VerdictReady)
     def _verdict_ready(self, message: VerdictReady) -> None:
         self.session.last_verdicts[message.exercise_id] = message.verdict
-        self.grading.discard(message.exercise_id)
-        shown = self._broadcast("verdict_ready", message)
+        self.grading = self.grading - {message.exercise_id}
+        self.verdict = message  # the lesson screens watching it show it now
         ex = self.course.exercise(message.exercise_id)
         title = ex.title if ex else message.exercise_id
         v = message.verdict
         if v.passed and message.status_before != "passed":
             self.notify(f"✓ {title} passes. Its solution is open to you now (s).", title="Passed", timeout=6)
-        elif not shown:
+        elif not self._showing(message.exercise_id):
             good = sum(c.passed for c in v.checks)
             text = f"✓ {title}: passes" if v.passed else f"✗ {title}: {good}/{len(v.checks)} checks pass"
             self.notify(text, severity="information" if v.passed else "warning")
 
-    def _broadcast(self, method: str, message) -> bool:
-        """Calls `method(message)` on every screen that has it (attributes down); True if one showed it."""
-        shown = False
-        for screen in list(self.screen_stack):
-            handler = getattr(screen, method, None)
-            if handler is not None:
-                shown = bool(handler(message)) or shown
-        return shown
+    # -- the exercise's record ----------------------------------------------------------------
+    @on(HintRequested)
+    def _hint_requested(self, message: HintRequested) -> None:
+        ex, progress = message.exercise, self.session.progress
+        seen = progress.hints_seen(ex.id)
+        tier = rules.next_hint_tier(ex, seen)
+        if tier is None:
+            self.notify("You have seen every hint for this exercise.")
+        else:
+            for t in rules.tiers_shown(tier):
+                if t not in seen:
+                    progress.record_hint(ex.id, t)
+        self.changed = Changed(ex.id, "hint")
+
+    @on(ExerciseReset)
+    def _exercise_reset(self, message: ExerciseReset) -> None:
+        from tutor.course.workspace import reset
+
+        ex, s = message.exercise, self.session
+        backup = reset(s.workspace, ex)
+        s.progress.record_reset(ex.id)
+        s.last_verdicts.pop(ex.id, None)
+        self._seen[ex.id] = _digest(s.workspace.file(ex))  # the restored stub is not a save to grade
+        self.changed = Changed(ex.id, "reset")
+        self.notify(f"Restored the stub of {ex.title}." + (f" Yours is kept at {backup}." if backup else ""))
 
     # -- training -----------------------------------------------------------------------------
-    def start_training(self, live) -> None:
-        """Starts `live` (a LiveRun) in the train worker; one run at a time."""
-        self.live = live
-        self._train(live)
+    @on(TrainRequested)
+    def _train_requested(self, message: TrainRequested) -> None:
+        other = self.live
+        if other is not None and other.active:
+            where = "" if other.lesson.id == message.lesson.id else f" (lesson {other.lesson.number})"
+            self.notify(f"A run is going{where}: space pauses it, x stops it.", severity="warning")
+            return
+        from tutor.app.live import LiveRun
+
+        self.live = LiveRun(self.session, message.lesson, message.run, message.steps, message.options)
+        self._train(self.live)
 
     @work(thread=True, exclusive=True, group="train", exit_on_error=False)
-    def _train(self, live) -> None:
+    def _train(self, live: LiveRun) -> None:
         live.run_blocking(self.session.progress, lambda: self.post_message(TrainStepped(live)))
         self.post_message(TrainFinished(live))
 
+    @on(TrainControlRequested)
+    def _train_control(self, message: TrainControlRequested) -> None:
+        live = self.live
+        if live is None or not live.active:
+            return
+        {"pause": live.pause, "resume": live.resume, "stop": live.stop}[message.action]()
+        self.trained += 1
+
     @on(TrainStepped)
     def _train_stepped(self, message: TrainStepped) -> None:
-        message.live.drain()
-        self._broadcast("train_stepped", message)
+        """Drains the run now, or once REDRAW_S has passed since the last drain (one redraw path)."""
+        if self._drain_timer is not None:
+            return  # a drain is due already; it takes these steps too
+        wait = self._drained_at + REDRAW_S - time.monotonic()
+        if wait <= 0:
+            self._drain()
+        else:
+            self._drain_timer = self.set_timer(wait, self._drain)
+
+    def _drain(self) -> None:
+        self._drain_timer = None
+        self._drained_at = time.monotonic()
+        if self.live is not None and self.live.drain():
+            self.trained += 1
 
     @on(TrainFinished)
     def _train_finished(self, message: TrainFinished) -> None:
-        message.live.drain()
-        shown = self._broadcast("train_finished", message)
-        if not shown:
-            self.notify(message.live.headline(), title="Training", timeout=8)
+        if self._drain_timer is not None:
+            self._drain_timer.stop()
+            self._drain_timer = None
+        live = message.live
+        live.drain()
+        self.trained += 1
+        self.notify(live.headline(), title="Training", severity="error" if live.state == "crashed" else "information",
+                    timeout=8)
 
     # -- quitting -----------------------------------------------------------------------------
     async def action_quit(self) -> None:

@@ -1,4 +1,8 @@
-"""Provides the app's messages: past-tense events, posted by workers and watchers (toolong's pattern)."""
+"""Provides the app's messages: requests that screens post up to the app, and past-tense events from workers.
+
+Data flows one way: a screen posts a request; the app does the work and sets its state (reactives
+that the screens watch). The high-rate events replace a queued one (toolong's `can_replace`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,74 @@ from typing import Any
 from textual.message import Message
 
 
+# -- requests: screens post these up to the app, which does the work and updates its state ------
+@dataclass
+class LessonRequested(Message):
+    """Open a lesson's screen, on one of its exercises if named."""
+
+    lesson: Any
+    exercise_name: str | None = None
+
+
+@dataclass
+class TrainViewRequested(Message):
+    """Open a lesson's live training screen."""
+
+    lesson: Any
+
+
+@dataclass
+class ExerciseShown(Message):
+    """The lesson screen made an exercise current; the app remembers it for the next start."""
+
+    exercise: Any
+
+
+@dataclass
+class GradeRequested(Message):
+    """Check an exercise now; the verdict comes back as the app's `verdict` state."""
+
+    exercise: Any
+    reason: str
+    """'saved', 'manual', 'opened' or 'edited'."""
+    if_changed: bool = False
+    """Only if the file differs from the last version the app saw (after the editor returns)."""
+
+
+@dataclass
+class HintRequested(Message):
+    """Open the exercise's next hint tier (recorded in progress)."""
+
+    exercise: Any
+
+
+@dataclass
+class ExerciseReset(Message):
+    """The learner confirmed restoring an exercise's stub; the app restores it and keeps a backup."""
+
+    exercise: Any
+
+
+@dataclass
+class TrainRequested(Message):
+    """Start a run of `lesson` (one run at a time, app-wide)."""
+
+    lesson: Any
+    run: Any
+    """A `tutor.course.model.TrainRun`."""
+    steps: int | None
+    options: dict
+
+
+@dataclass
+class TrainControlRequested(Message):
+    """Pause, resume or stop the run in progress."""
+
+    action: str
+    """'pause', 'resume' or 'stop'."""
+
+
+# -- events: workers and watchers post these to the app -------------------------------------
 @dataclass
 class FileSaved(Message):
     """An exercise file in the workspace changed on disk (from file events or the poller)."""
@@ -17,15 +89,6 @@ class FileSaved(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, FileSaved) and message.path == self.path
-
-
-@dataclass
-class GradeStarted(Message):
-    """The grader took an exercise; the verdict follows as `VerdictReady`."""
-
-    exercise_id: str
-    reason: str
-    """'saved', 'manual', 'opened' or 'edited'."""
 
 
 @dataclass
@@ -76,3 +139,12 @@ class DataProgressed(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, DataProgressed) and message.name == self.name
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What the app's `changed` state holds: an exercise's record changed by something other than a verdict."""
+
+    exercise_id: str
+    what: str
+    """'hint' (a tier opened) or 'reset' (the stub restored)."""

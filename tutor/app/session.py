@@ -8,13 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from tutor.course import rules
 from tutor.course.model import Course, Exercise, Lesson, TrainRun
 from tutor.course.progress import Progress
 from tutor.course.workspace import Workspace
 from tutor.training.kept import number as fmt  # one formatting rule, shared with the CLI
-
-MARKS = {"passed": "✓", "failing": "✗", "not started": "·"}
-"""The one-character state of an exercise, everywhere in the app."""
 
 
 class Grader(Protocol):
@@ -52,7 +50,7 @@ class Session:
         return self.progress.statuses()
 
     def status(self, exercise: Exercise) -> str:
-        return self.progress.status(exercise.id)
+        return rules.status(self.statuses(), exercise)
 
     def exercise_for(self, path: Path) -> Exercise | None:
         """The exercise whose workspace file is `path`, if any."""
@@ -63,8 +61,7 @@ class Session:
         return next((e for e in self.course.exercises if Path(e.file) == rel), None)
 
     def solution_path(self, exercise: Exercise) -> Path:
-        lesson = self.course.lesson(exercise.lesson)
-        return (lesson.path if lesson else self.course.root / exercise.lesson) / exercise.solution_file
+        return rules.solution_path(self.course, exercise)
 
     # -- lessons --------------------------------------------------------------------------
     def lesson_counts(self, lesson: Lesson, statuses: dict[str, str]) -> tuple[int, int]:
@@ -92,17 +89,11 @@ class Session:
             text += f" (lecture {fmt(lecture[key])})"
         return text
 
-    def next_exercise(self, lesson: Lesson, statuses: dict[str, str]) -> Exercise | None:
-        """The first core exercise not passed yet (challenges after), or None."""
-        ordered = [e for e in lesson.exercises if not e.challenge] + [e for e in lesson.exercises if e.challenge]
-        return next((e for e in ordered if statuses.get(e.id) != "passed"), None)
-
     def lesson_next(self, lesson: Lesson, statuses: dict[str, str], runs: list[dict] | None = None) -> str:
         """What to do next in this lesson, in a few words."""
-        ex = self.next_exercise(lesson, statuses)
+        ex = rules.next_in_lesson(lesson, statuses)
         if ex is not None:
-            state = statuses.get(ex.id, "not started")
-            return f"next: {ex.title} ({state})"
+            return f"next: {ex.title} ({rules.status(statuses, ex)})"
         if lesson.runs:
             runs = self.progress.runs(lesson.id) if runs is None else runs
             if not any(r.get("status") == "finished" for r in runs):
@@ -112,15 +103,19 @@ class Session:
             return "coming soon"
         return "done"
 
-    def course_next(self, statuses: dict[str, str]) -> tuple[Lesson | None, str]:
-        """The lesson to work on next and a sentence saying what to do there."""
-        for lesson in self.course.lessons:
-            if not lesson.exercises and not lesson.runs:
-                continue
-            line = self.lesson_next(lesson, statuses)
-            if line.startswith("next:"):
-                return lesson, f"Lesson {lesson.number}, {lesson.title}: {line[6:]}"
-        return None, "Every lesson written so far is done. More are coming."
+    def trained(self) -> set[str]:
+        """The ids of the lessons with a finished run."""
+        return {l.id for l in self.course.lessons
+                if l.runs and any(r.get("status") == "finished" for r in self.progress.runs(l.id))}
+
+    def course_next(self, statuses: dict[str, str]) -> tuple[rules.NextStep | None, str]:
+        """Where to continue (`rules.next_step`, as the CLI's) and a sentence saying what to do there."""
+        step = rules.next_step(self.course, statuses, self.trained())
+        if step is None:
+            return None, "Every lesson written so far is done. More are coming."
+        lesson, ex = step.lesson, step.exercise
+        what = f"{ex.title} ({rules.status(statuses, ex)})" if ex is not None else "train its model live"
+        return step, f"Lesson {lesson.number}, {lesson.title}: {what}"
 
     def implementation_for(self, lesson: Lesson, run: TrainRun, statuses: dict[str, str], ran: str = "") -> str:
         """Which code a run uses, in words: 'your code', 'the reference (…)' or 'mixed (…)'.

@@ -109,8 +109,14 @@ def _run(table: Any, where: str, path: Path) -> TrainRun:
         lecture=f.get("lecture", dict, {}),
         panels=f.strings("panels", ()),
         tolerance=f.get("tolerance", dict, {}),
+        ranges={k: tuple(v) if isinstance(v, list) else v for k, v in f.get("ranges", dict, {}).items()},
     )
     f.done()
+    for option, bounds in run.ranges.items():
+        numbers = isinstance(bounds, tuple) and len(bounds) == 2 and all(
+            isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)
+        if option not in run.options or not numbers or not bounds[0] <= bounds[1]:
+            f.fail("ranges", f"{option!r} must be an option with [lowest, highest] numbers")
     for metric, value in run.tolerance.items():
         if metric not in run.lecture or not isinstance(value, (int, float)) or value < 0:
             f.fail("tolerance", f"{metric!r} must be a lecture metric with a number >= 0")

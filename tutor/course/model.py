@@ -51,7 +51,10 @@ class TrainRun:
     data: tuple[str, ...] = ()
     """Data sets the run needs, by name (`names`, `shakespeare`)."""
     options: dict = field(default_factory=dict)
-    """Extra defaults the entry reads (learning rate, sizes)."""
+    """Extra defaults the entry reads (learning rate, sizes); KEY=VALUE overrides take their types."""
+    ranges: dict = field(default_factory=dict)
+    """Option name -> (lowest, highest) accepted, inclusive, where the default's implied range
+    (tutor.training.config.accepted_range) is too wide."""
     lecture: dict = field(default_factory=dict)
     """The lecture's figures for this run, by metric name, for comparison."""
     panels: tuple[str, ...] = ()

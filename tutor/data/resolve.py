@@ -7,7 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from tutor.data import registry, store
+# By full module name: resolve needs these two modules, not the package, whose __init__ imports resolve.
+import tutor.data.registry as registry
+import tutor.data.store as store
 from tutor.data.model import BuildError, DataMissing, Dataset, DownloadError
 from tutor.data.registry import Spec
 

@@ -1,12 +1,16 @@
-"""Provides `Case`, the unit a lesson's checks.py builds: inputs, a probe, the expected outputs.
+"""Provides `Case`, the unit a lesson's checks build: plain inputs, a probe, the expected outputs.
 
-A checks.py function `check(seed: int) -> list[Case]` describes one exercise. Each case has
-- `probe(learner, **args)`: runs in the sandboxed child, calls the learner's code on `args`, and
-  returns a dict of plain outputs (numbers, strings, lists, numpy arrays or torch tensors);
-- `expect()`: runs in the grader after the child was forked (so learner code never sees it) and
-  returns the expected outputs under the same keys;
-- `mistakes()`: optional, the outputs that well-known mistakes would give, each with a sentence
-  that names the mistake; the grader says it when the learner's numbers match one.
+A lesson's `checks` function `check(seed: int) -> list[Case]` describes one exercise. Each case is
+frozen plain data:
+- `probe(learner, **args)`: a module-level function in one of the lesson's `probes` modules. It
+  runs in the sandboxed child, calls the learner's code on `args` and returns a dict of plain
+  outputs (numbers, strings, lists, numpy arrays or torch tensors). The child finds it by
+  `probe.__module__` and `probe.__qualname__`, so probes modules import no expectation code;
+- `args`: the inputs, plain data (None, bools, numbers, strings, lists, tuples, dicts, numpy arrays);
+- `expect(**args)`: runs in the grader after the child was forked (so learner code never sees
+  it) and returns the expected outputs under the same keys;
+- `mistakes(**args)`: optional, the outputs that well-known mistakes would give, each with a
+  sentence that names the mistake; the grader says it when the learner's numbers match one.
 """
 
 from __future__ import annotations
@@ -43,14 +47,15 @@ class Mistake:
     outputs: Outputs
 
 
-@dataclass
+@dataclass(frozen=True)
 class Case:
     name: str
     """Shown to the learner: what is tried, e.g. "logits (32, 27) float32, large values"."""
     probe: Callable[..., Outputs]
     args: dict[str, Any]
-    expect: Callable[[], Outputs]
-    mistakes: Callable[[], list[Mistake]] | None = None
+    """The probe's keyword arguments, and the only inputs expect and mistakes receive."""
+    expect: Callable[..., Outputs]
+    mistakes: Callable[..., list[Mistake]] | None = None
     dtype: str = "float64"
     """Selects the tolerance and the dtype the learner's arrays must come back in."""
     tol: Tolerance | None = None
@@ -60,7 +65,14 @@ class Case:
     labels: dict[str, str] = field(default_factory=dict)
     """Friendlier names for output keys, e.g. {"dx": "dx, the gradient of the input"}."""
     explain: Callable[[str, Any, Any], str | None] | None = None
-    """Lesson-specific diagnosis for a mismatch: (key, got, expected) -> sentence or None."""
+    """Lesson-specific diagnosis for a mismatch: (key, got, expected) -> sentence or None. One that
+    needs the inputs is a module-level function bound with functools.partial(f, **args)."""
+
+    def __post_init__(self) -> None:
+        # Private copies, never changed after this: the caller's dicts cannot alter a built case.
+        # (Plain dicts, not read-only views, so that args stay picklable plain data for the child.)
+        object.__setattr__(self, "args", dict(self.args))
+        object.__setattr__(self, "labels", dict(self.labels))
 
     @property
     def tolerance(self) -> Tolerance:

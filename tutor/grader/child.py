@@ -1,16 +1,21 @@
-"""Provides `run_child`: the body of the sandboxed child - import the learner's file, run probes.
+"""Provides `run_job` and `run_child`: the jailed child - import the learner's file, run probes.
 
-Everything the child sends goes through `protocol.pack`; the grader believes none of it beyond
-being data to compare. Learner modules are executed from code compiled by the grader, served by an
-in-memory finder, so the child needs no file access to the workspace.
+`run_job` is what the zygote's keeper forks: it takes the job (probe functions by module and
+name, their inputs, the learner's code marshalled), imports the probes while files are still
+readable, confines itself (sandbox.confine) and runs `run_child`. Everything the child sends goes
+through `protocol.pack`; the grader believes none of it beyond being data to compare. Learner
+modules are executed from code compiled by the grader, served by an in-memory finder, so the child
+needs no file access to the workspace.
 """
 
 from __future__ import annotations
 
 import importlib.abc
+import importlib.machinery
 import importlib.util
 import os
 import sys
+import marshal
 import traceback
 import types
 
@@ -96,3 +101,47 @@ def run_child(result_fd: int, module: str, code: dict, functions, cases, manual_
         pass
     finally:
         os._exit(0)
+
+
+def _mount_lessons(path: str) -> None:
+    """`zerohero_lessons` for the job's course folder (the zygote may predate a course switch)."""
+    from tutor.course.packages import ROOT, unmount
+
+    unmount()
+    spec = importlib.machinery.ModuleSpec(ROOT, None, is_package=True)
+    spec.submodule_search_locations = [path]
+    sys.modules[ROOT] = importlib.util.module_from_spec(spec)
+    importlib.invalidate_caches()
+
+
+def _resolve(module: str, qualname: str):
+    obj = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def run_job(job: dict, result_fd: int, out_fd: int, status_fd: int, namespaced: bool) -> None:
+    """The jailed child, from fork to exit; never returns (os._exit)."""
+    try:
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.dup2(out_fd, 1)
+        os.dup2(out_fd, 2)
+        keep = sorted({0, 1, 2, result_fd})
+        for lo, hi in zip(keep, keep[1:] + [65536]):
+            os.closerange(lo + 1, hi)  # the status socket and anything else inherited
+        # Fresh streams on fds 1 and 2, whatever the parent's were (pytest swaps them).
+        sys.stdout = open(1, "w", buffering=1, errors="replace", closefd=False)
+        sys.stderr = open(2, "w", buffering=1, errors="replace", closefd=False)
+        _mount_lessons(job["lessons_dir"])
+        cases = [types.SimpleNamespace(probe=_resolve(m, q), args=args) for m, q, args in job["cases"]]
+        code = {name: marshal.loads(blob) for name, blob in job["code"].items()}
+        if job["manual_backprop"]:
+            import tutor.grader.guard  # noqa: F401 - imported while files can still be read
+        from tutor.grader.sandbox import confine
+
+        confine(job["memory_mb"], job["timeout_s"], namespaced)
+        run_child(result_fd, job["module"], code, job["functions"], cases, job["manual_backprop"])
+    finally:
+        os._exit(70)

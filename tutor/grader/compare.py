@@ -1,8 +1,13 @@
-"""Provides `compare_case`: learner outputs against expected ones, with a diagnosis in plain words."""
+"""Provides `compare_case`: learner outputs against expected ones, with a diagnosis in plain words.
+
+The learner's outputs are whatever plain data the child sent (huge ints, ragged lists, strings,
+structures holding arrays): each gives a failing `CheckResult` with a reason, never an exception.
+"""
 
 from __future__ import annotations
 
 import math
+import reprlib
 from typing import Any
 
 import numpy as np
@@ -13,24 +18,41 @@ from tutor.grader.verdict import CheckResult
 HEAT_ROWS, HEAT_COLS = 12, 40
 
 
+_repr = reprlib.Repr()  # bounded: a 64 MB list shows as its first items, 10**400 as a few digits
+_repr.maxlevel, _repr.maxlist, _repr.maxdict, _repr.maxstring, _repr.maxother, _repr.maxlong = 3, 8, 8, 80, 80, 40
+
+
 def _fmt(x: Any) -> str:
     if isinstance(x, float):
         return f"{x:.6g}"
-    return repr(x)
+    return _repr.repr(x)
 
 
 def _as_array(value: Any) -> np.ndarray | None:
+    """A numeric array for a number or a (nested, rectangular) list of numbers; else None."""
     if isinstance(value, np.ndarray):
-        return value
+        return value if value.dtype.kind in "biuf" else None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return np.asarray(float(value))
+        try:
+            return np.asarray(float(value))
+        except OverflowError:  # an int past float64's range: a number, but not one we can compare
+            return None
     if isinstance(value, list):
         try:
-            arr = np.asarray(value, dtype=np.float64)
-        except (ValueError, TypeError):
+            arr = np.asarray(value)
+        except (ValueError, TypeError, OverflowError, RecursionError):  # ragged, or odd leaves
             return None
-        return arr
+        return arr.astype(np.float64) if arr.dtype.kind in "biuf" else None
     return None
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """`a == b` for values of any type, where arrays inside make `==` ambiguous or elementwise."""
+    try:
+        same = a == b
+        return type(same) is bool and same
+    except Exception:  # noqa: BLE001 - an array's truth value, a comparison that cannot be made
+        return False
 
 
 def _close(got: np.ndarray, exp: np.ndarray, tol: Tolerance) -> np.ndarray:
@@ -54,15 +76,28 @@ def _heatmap(bad: np.ndarray) -> list[str]:
     return lines
 
 
+def _drops_a_one(longer: tuple, shorter: tuple) -> bool:
+    """`shorter` is `longer` without one of its size-1 dimensions."""
+    return len(longer) == len(shorter) + 1 and any(
+        n == 1 and longer[:i] + longer[i + 1:] == shorter for i, n in enumerate(longer))
+
+
 def _shape_advice(got: tuple, exp: tuple) -> str:
     if got == tuple(reversed(exp)):
         return "The shape is transposed: check which dimension is which (a .T too many or too few?)."
+    missing = "One dimension is missing: a sum or mean without keepdim=True?"
+    extra = "One dimension too many: a missing sum over a dimension, or keepdim where none belongs?"
+    # Checked before the element count: keepdim changes the shape, never the number of elements.
+    if _drops_a_one(exp, got):
+        return missing
+    if _drops_a_one(got, exp):
+        return extra
     if math.prod(got) == math.prod(exp):
         return "Right number of elements, wrong shape: a reshape/view in the wrong order?"
     if len(got) == len(exp) - 1:
-        return "One dimension is missing: a sum or mean without keepdim=True?"
+        return missing
     if len(got) == len(exp) + 1:
-        return "One dimension too many: a missing sum over a dimension, or keepdim where none belongs?"
+        return extra
     return ""
 
 
@@ -94,6 +129,17 @@ def _value_advice(got: np.ndarray, exp: np.ndarray, tol: Tolerance) -> str:
     return ""
 
 
+def _explain(case: Case, key: str, got: Any, exp: Any) -> str | None:
+    """The lesson's own diagnosis; it sees the learner's data, so a failure there names nothing."""
+    if case.explain is None:
+        return None
+    try:
+        advice = case.explain(key, got, exp)
+    except Exception:  # noqa: BLE001
+        return None
+    return advice if isinstance(advice, str) else None
+
+
 def compare_value(key: str, got: Any, exp: Any, case: Case) -> tuple[bool, str, dict]:
     """Compares one output; returns (passed, message, details)."""
     label = case.labels.get(key, key)
@@ -101,13 +147,17 @@ def compare_value(key: str, got: Any, exp: Any, case: Case) -> tuple[bool, str, 
     details: dict[str, Any] = {"key": key}
     exp_arr = _as_array(exp)
     if exp_arr is None or isinstance(exp, bool):  # strings, bools, structures: must be equal
-        if got == exp:
+        if _equal(got, exp):
             return True, "", details
         details.update(expected_value=_fmt(exp), got_value=_fmt(got))
         return False, f"{label}: expected {_fmt(exp)}, got {_fmt(got)}.", details
     got_arr = _as_array(got)
     if got_arr is None:
         details.update(got_value=_fmt(got)[:200])
+        if isinstance(got, int) and not isinstance(got, bool):
+            digits = int(got.bit_length() * math.log10(2)) + 1
+            wanted = _fmt(exp) if exp_arr.ndim == 0 else "an array"
+            return False, f"{label}: expected {wanted}, got an integer of about {digits} digits.", details
         return False, f"{label}: expected a number or array, got {_fmt(got)[:120]}.", details
     details.update(expected_shape=list(exp_arr.shape), got_shape=list(got_arr.shape), tolerance=str(tol))
     if got_arr.shape != exp_arr.shape:
@@ -143,7 +193,7 @@ def compare_value(key: str, got: Any, exp: Any, case: Case) -> tuple[bool, str, 
             f"expected {details['expected_value']}")
     message = (f"{head}, got {details['got_value']} "
                f"(abs error {details['max_abs']:.3g}{rel_text}; tolerance for {case.dtype}: {tol}).")
-    advice = (case.explain(key, got, exp) if case.explain else None) or _value_advice(got_arr, exp_arr, tol)
+    advice = _explain(case, key, got, exp) or _value_advice(got_arr, exp_arr, tol)
     if advice:
         details["diagnosis"] = advice
         message += " " + advice
@@ -173,12 +223,21 @@ def _mistake_named(key: str, got: Any, mistakes: list[Mistake], case: Case, expe
             loose = Tolerance(case.tolerance.rtol * 10, case.tolerance.atol * 10)
             if _matches(got_arr, alt, loose):
                 return m.message
-        elif got_arr is None and alt is None and got == m.outputs[key]:
+        elif got_arr is None and alt is None and _equal(got, m.outputs[key]):
             return m.message
     return None
 
 
-def compare_case(case: Case, got: dict, expected: dict, mistakes: list[Mistake]) -> CheckResult:
+def compare_case(case: Case, got: Any, expected: dict, mistakes: list[Mistake]) -> CheckResult:
+    """The case's verdict: the first output that differs, why, and the likely mistake."""
+    try:
+        return _compare_case(case, got, expected, mistakes)
+    except Exception as e:  # noqa: BLE001 - the last line of defence: a verdict, never a traceback
+        return CheckResult(case.name, False, f"Your outputs could not be compared ({type(e).__name__}): "
+                           "they are not numbers, arrays or the structure the exercise asks for.")
+
+
+def _compare_case(case: Case, got: Any, expected: dict, mistakes: list[Mistake]) -> CheckResult:
     if not isinstance(got, dict):
         return CheckResult(case.name, False, "the probe sent back something that is not a set of outputs")
     for key, exp in expected.items():

@@ -1,39 +1,34 @@
-"""Provides `confine`: what a forked child does to itself before it runs any learner code.
+"""Provides the jail of every process that runs learner code, and `isolation_report` about it.
 
-Layers, each the best this platform offers: its own session (so the grader can kill everything it
-started), resource limits (memory, CPU, file size, processes), an unprivileged user when started
-as root, and on Linux a Landlock domain that forbids writing any file, opening network
-connections and signalling processes outside the child. `isolation_report()` says which layers
-this machine has, so the CLI can say plainly when grading would be unsafe.
+Layers, each the best this platform offers, set up by the process itself right after its fork:
+- namespaces (namespaces.py): user, network, PID, IPC, UTS, mount. The process is PID 1 of its own
+  PID namespace, so it ends with everything it started and names no process outside; the network
+  has no interface up; /proc is its own; the workspace's state folder is hidden.
+- seccomp (seccomp.py): an allow-list; no exec, no new processes, no sockets, nothing aimed at
+  another process; the i386 entry and the x32 bit kill.
+- Landlock (landlock.py): no writes (but a private scratch tmpfs), and in the grader's child no
+  reads outside Python, numpy, torch and tutor.
+- no capabilities (or the user nobody, when started as root and Python is readable by others),
+  resource limits (memory, CPU, file size), death with the parent.
+Where a layer is missing (user namespaces disabled, not Linux, an old kernel) the others still
+apply, and `isolation_report()` names exactly the layers that take effect on this machine.
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 import resource
 import signal
+import stat
 import sys
 
+from tutor.grader import landlock, namespaces, seccomp
+
 NOBODY = 65534
-
-# Landlock (linux/landlock.h).
-_SYS_CREATE, _SYS_ADD_RULE, _SYS_RESTRICT = 444, 445, 446
-_CREATE_VERSION = 1
-_FS_WRITE_RIGHTS = {  # access rights by the ABI that introduced them
-    1: (1 << 1) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 9) | (1 << 10)
-    | (1 << 11) | (1 << 12),  # write_file, remove_dir/file, make_char/dir/reg/sock/fifo/block/sym
-    2: 1 << 13,  # refer
-    3: 1 << 14,  # truncate
-    5: 1 << 15,  # ioctl_dev
-}
-_NET_RIGHTS = (1 << 0) | (1 << 1)  # bind_tcp, connect_tcp (ABI 4)
-_SCOPES = (1 << 0) | (1 << 1)  # abstract unix sockets, signals (ABI 6)
-_PR_SET_NO_NEW_PRIVS, _PR_SET_PDEATHSIG, _PR_SET_DUMPABLE = 38, 1, 4
-
-
-class _RulesetAttr(ctypes.Structure):
-    _fields_ = [("fs", ctypes.c_uint64), ("net", ctypes.c_uint64), ("scoped", ctypes.c_uint64)]
+_PR_SET_NO_NEW_PRIVS, _PR_SET_PDEATHSIG = 38, 1
+LINUX = sys.platform.startswith("linux")
 
 
 def _libc():
@@ -44,94 +39,13 @@ def _libc():
 
 
 def landlock_abi() -> int:
-    """The kernel's Landlock ABI version, 0 where there is none (not Linux, or disabled)."""
-    if not sys.platform.startswith("linux"):
-        return 0
-    libc = _libc()
-    if libc is None:
-        return 0
-    version = libc.syscall(_SYS_CREATE, None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_VERSION))
-    return max(int(version), 0)
+    """The kernel's Landlock ABI version, 0 where there is none (kept for callers of sandbox)."""
+    return landlock.abi()
 
 
-def _landlock(libc, abi: int) -> bool:
-    fs = 0
-    for since, rights in _FS_WRITE_RIGHTS.items():
-        if abi >= since:
-            fs |= rights
-    attr = _RulesetAttr(fs, _NET_RIGHTS if abi >= 4 else 0, _SCOPES if abi >= 6 else 0)
-    size = ctypes.sizeof(_RulesetAttr) if abi >= 6 else (16 if abi >= 4 else 8)
-    fd = libc.syscall(_SYS_CREATE, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
-    if fd < 0:
-        return False
-    # No rules are added: every handled access (writes, connect, signals out) is denied everywhere.
-    ok = libc.syscall(_SYS_RESTRICT, ctypes.c_int(fd), ctypes.c_uint32(0)) == 0
-    os.close(fd)
-    return ok
-
-
-# seccomp: refuse fork/vfork/clone3 and any clone that is not a thread, so learner code cannot
-# start processes (a fork bomb included) whatever user it runs as. Numbers per architecture.
-_SECCOMP_ARCH = {  # machine: (AUDIT_ARCH, clone, clone3, fork, vfork)
-    "x86_64": (0xC000003E, 56, 435, 57, 58),
-    "aarch64": (0xC00000B7, 220, 435, None, None),
-}
-# Metadata changes Landlock does not cover (chmod, chown, xattrs, timestamps): refused as well.
-_METADATA_CALLS = {
-    "x86_64": (90, 91, 268, 452, 92, 93, 94, 260, 188, 189, 190, 197, 198, 199, 132, 235, 261, 280),
-    "aarch64": (52, 53, 452, 54, 55, 5, 6, 7, 14, 15, 16, 88),
-}
-_RET_ALLOW, _RET_ERRNO = 0x7FFF0000, 0x00050000
-_CLONE_THREAD = 0x00010000
-
-
-class _SockFilter(ctypes.Structure):
-    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
-
-
-class _SockFprog(ctypes.Structure):
-    _fields_ = [("len", ctypes.c_uint16), ("filter", ctypes.POINTER(_SockFilter))]
-
-
-def _no_new_processes(libc) -> bool:
-    """Installs the seccomp filter: no new processes, no metadata changes."""
-    arch = _SECCOMP_ARCH.get(os.uname().machine)
-    if arch is None:
-        return False
-    audit, clone, clone3, fork, vfork = arch
-    ld, jeq, and_, ret = 0x20, 0x15, 0x54, 0x06
-    eagain, enosys, eperm = 11, 38, 1
-    prog = [
-        (ld, 0, 0, 4),                      # A = arch
-        (jeq, 1, 0, audit),                 # ours? go on : allow
-        (ret, 0, 0, _RET_ALLOW),
-        (ld, 0, 0, 0),                      # A = syscall number
-        (jeq, 0, 1, clone3),                # clone3: ENOSYS makes libc fall back to clone
-        (ret, 0, 0, _RET_ERRNO | enosys),
-    ]
-    for nr in (fork, vfork):
-        if nr is not None:
-            prog += [(jeq, 0, 1, nr), (ret, 0, 0, _RET_ERRNO | eagain)]
-    for nr in _METADATA_CALLS[os.uname().machine]:
-        prog += [(jeq, 0, 1, nr), (ret, 0, 0, _RET_ERRNO | eperm)]
-    prog += [
-        (jeq, 1, 0, clone),                 # clone: look at its flags
-        (ret, 0, 0, _RET_ALLOW),
-        (ld, 0, 0, 16),                     # A = low word of args[0] (flags)
-        (and_, 0, 0, _CLONE_THREAD),
-        (jeq, 0, 1, _CLONE_THREAD),         # a thread: allowed
-        (ret, 0, 0, _RET_ALLOW),
-        (ret, 0, 0, _RET_ERRNO | eagain),
-    ]
-    filters = (_SockFilter * len(prog))(*[_SockFilter(*ins) for ins in prog])
-    fprog = _SockFprog(len(prog), filters)
-    return libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) == 0  # PR_SET_SECCOMP, FILTER
-
-
+# -- identity -------------------------------------------------------------------------------------
 def _readable_by_others(paths) -> bool:
     """True when every folder above `paths` lets other users through (o+x), so nobody can import."""
-    import stat
-
     for path in paths:
         p = os.path.abspath(path)
         while True:
@@ -150,16 +64,28 @@ def _readable_by_others(paths) -> bool:
 def _python_paths() -> list[str]:
     import sysconfig
 
-    paths = [sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"]]
-    for name in ("torch", "numpy"):
+    paths = [sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"],
+             sysconfig.get_paths()["platlib"]]
+    for name in ("torch", "numpy", "tutor"):
         module = sys.modules.get(name)
         if module is not None and getattr(module, "__file__", None):
-            paths.append(os.path.dirname(module.__file__))
+            paths.append(os.path.dirname(os.path.abspath(module.__file__)))
     return paths
 
 
+def readable_paths() -> list[str]:
+    """What the grader's child may read once confined: the interpreter, its libraries, tutor, and a
+    few system files. Not the workspace, not the lessons' checks or solutions, not /etc/shadow."""
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    paths = set(_python_paths()) | prefixes | {os.path.realpath(p) for p in prefixes | set(_python_paths())}
+    paths |= {"/usr", "/lib", "/lib64", "/lib32", "/sys/devices/system", "/proc/self", "/proc/cpuinfo",
+              "/proc/meminfo", "/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/etc/ld.so.cache",
+              "/etc/localtime", "/etc/passwd", "/etc/group", "/etc/nsswitch.conf"}
+    return sorted(paths)
+
+
 def _drop_capabilities(libc) -> bool:
-    """Root that cannot become nobody (its Python is not readable by others) keeps uid 0 but no powers."""
+    """Root that cannot become nobody keeps uid 0 but no powers (inside a user namespace: none there)."""
     nr = {"x86_64": 126, "aarch64": 91}.get(os.uname().machine)
     if nr is None:
         return False
@@ -168,6 +94,60 @@ def _drop_capabilities(libc) -> bool:
     return libc.syscall(nr, ctypes.byref(header), ctypes.byref(data)) == 0
 
 
+def _become_nobody() -> None:
+    os.setgroups([])
+    os.setresgid(NOBODY, NOBODY, NOBODY)
+    os.setresuid(NOBODY, NOBODY, NOBODY)
+
+
+# -- the plan: decided once per machine by trying it in throwaway children -----------------------
+def _try(fn) -> bool:
+    """Runs `fn` in a forked child; True when it returned True there."""
+    try:
+        pid = os.fork()
+    except OSError:
+        return False
+    if pid == 0:
+        ok = False
+        try:
+            ok = bool(fn())
+        except BaseException:  # noqa: BLE001
+            pass
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+@functools.lru_cache(maxsize=None)
+def plan() -> tuple[bool, bool]:
+    """(namespaces, as_nobody): whether `enter_namespaces` unshares, and as which user.
+
+    Prefers the user nobody when root can hand Python to nobody, then namespaces as root."""
+    if not LINUX or not hasattr(os, "fork"):
+        return False, False
+    nobody = os.geteuid() == 0 and _readable_by_others(_python_paths())
+    if nobody and _try(lambda: (_become_nobody(), namespaces.enter())[1]):
+        return True, True
+    if _try(namespaces.enter):
+        return True, False
+    return False, nobody
+
+
+def enter_namespaces() -> list[str]:
+    """Called in the process that will fork the jailed one (its next child is PID 1 there)."""
+    use, nobody = plan()
+    layers = []
+    if nobody:
+        _become_nobody()
+        layers.append("unprivileged user")
+    if use:
+        entered = namespaces.enter()
+        if entered:
+            layers.append(", ".join(entered) + " namespaces")
+    return layers
+
+
+# -- limits ---------------------------------------------------------------------------------------
 def _limit(which: int, value: int) -> None:
     try:
         soft, hard = resource.getrlimit(which)
@@ -187,66 +167,116 @@ def _address_space() -> int:
         return 0
 
 
-def confine(memory_mb: int, cpu_s: float) -> list[str]:
-    """Restricts the calling (child) process; returns the layers that took effect."""
+def _lock_down(libc, namespaced: bool, readable, writable, devices) -> list[str]:
+    """Capabilities, no_new_privs, Landlock, seccomp: the last steps, in that order."""
     layers = []
-    os.setsid()
+    if namespaced or os.geteuid() == 0:
+        if _drop_capabilities(libc):
+            layers.append("no capabilities")
+    libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    version = landlock.restrict(readable=readable, writable=writable, devices=devices)
+    if version:
+        layers.append(f"landlock v{version}")
+    if seccomp.install(libc):
+        layers.append("seccomp allow-list")
+    return layers
+
+
+def confine(memory_mb: int, cpu_s: float, namespaced: bool = False) -> list[str]:
+    """Restricts the grader's (forked) child before it runs learner code; returns the layers that
+    took effect. `namespaced`: its parent entered namespaces, so this is PID 1 of a new one."""
+    layers = []
+    os.setsid()  # no controlling terminal; its own group where there is no PID namespace
     libc = _libc()
-    if libc is not None and sys.platform.startswith("linux"):
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the grader
-    if sys.platform.startswith("linux"):
+    linux = libc is not None and LINUX
+    writable = []
+    if linux:
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the parent
+        if namespaced:
+            mounts = namespaces.private_mounts()
+            layers += mounts
+            if any(m.startswith("private scratch") for m in mounts):
+                writable.append(namespaces.SCRATCH)
+                os.environ["TMPDIR"] = namespaces.SCRATCH
+                import tempfile
+
+                tempfile.tempdir = namespaces.SCRATCH
         _limit(resource.RLIMIT_AS, _address_space() + memory_mb * 1024 * 1024)
         layers.append(f"memory {memory_mb} MB")
     _limit(resource.RLIMIT_CPU, int(cpu_s) + 1)
     _limit(resource.RLIMIT_CORE, 0)
     _limit(resource.RLIMIT_FSIZE, 1 << 20)
-    linux = libc is not None and sys.platform.startswith("linux")
-    if os.geteuid() == 0:
-        if _readable_by_others(_python_paths()):
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-            layers.append("unprivileged user")
-        elif linux and _drop_capabilities(libc):
-            layers.append("no capabilities")
-    if linux:
-        libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-        if _no_new_processes(libc):
-            layers.append("no new processes")
-        abi = landlock_abi()
-        if abi and _landlock(libc, abi):
-            layers.append(f"landlock v{abi}")
-    return layers
+    sys.dont_write_bytecode = True
+    if not linux:
+        return layers
+    if not namespaced and os.geteuid() == 0 and _readable_by_others(_python_paths()):
+        _become_nobody()
+        layers.append("unprivileged user")
+    return layers + _lock_down(libc, namespaced, readable_paths(), writable, ())
 
 
-def confine_run() -> list[str]:
-    """The lighter confinement of a training (or inspect) child: it dies with its parent and, where
-    Landlock exists, writes no file, opens no TCP connection and signals no process outside. No
-    CPU, memory or thread limits: a run is long and uses every core."""
+def _keep_until_done(pid: int) -> None:
+    """The outer half of a run child: waits for the jailed half and ends as it did."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)  # only the jailed half speaks on the run's pipes
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+    os._exit(code)
+
+
+def confine_run(hide=(), devices=()) -> list[str]:
+    """The jail of a training (or inspect) child: namespaces (it forks once: the process that
+    returns here is PID 1 of its own PID namespace, and the original waits for it and exits as it
+    does, so the caller's signals and exit status keep working), `hide` folders covered, no writes,
+    no network, seccomp. No CPU, memory or thread limits: a run is long and uses every core.
+
+    Args:
+        hide: folders the run must not see (the workspace's state: progress.db, kept runs).
+        devices: device files the run may use (a GPU's /dev/nvidia*).
+    """
     libc = _libc()
-    if libc is None or not sys.platform.startswith("linux"):
+    if libc is None or not LINUX:
         return []
+    layers = enter_namespaces()
+    namespaced = any(layer.endswith("namespaces") for layer in layers)
+    if namespaced:
+        pid = os.fork()
+        if pid:
+            _keep_until_done(pid)
+        layers += namespaces.private_mounts(hide=hide, scratch=False)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)  # Landlock without privileges needs it
-    abi = landlock_abi()
-    return [f"landlock v{abi}"] if abi and _landlock(libc, abi) else []
+    return layers + _lock_down(libc, namespaced, None, (), devices)
 
 
+@functools.lru_cache(maxsize=None)
 def isolation_report() -> tuple[bool, str]:
-    """Whether this machine can grade untrusted code safely, and a sentence saying how.
+    """Whether this machine can grade untrusted code safely, and a sentence naming the layers.
 
     Returns:
-        (ok, text): ok is False where a needed layer (fork, resource limits) is missing.
+        (ok, text): ok is False where a needed layer (fork) is missing.
     """
     if not hasattr(os, "fork"):
         return False, "this platform has no fork(); zerohero grades on Linux and macOS only"
     parts = ["separate process", "wall-clock limit", "output cap"]
-    if sys.platform.startswith("linux"):
-        parts.append("memory limit")
-        abi = landlock_abi()
-        parts.append(f"Landlock v{abi} (no file writes, no network)" if abi else "no Landlock")
-    else:
-        parts.append("no memory limit on this platform (RLIMIT_AS is Linux-only)")
-    if os.geteuid() == 0:
-        parts.append("runs as nobody" if _readable_by_others(_python_paths()) else "root without capabilities")
+    if not LINUX:
+        parts.append("no memory limit, namespaces, seccomp or Landlock on this platform (Linux-only)")
+        return True, ", ".join(parts)
+    use, nobody = plan()
+    parts.append("memory limit")
+    parts.append("user, network, PID, IPC, UTS and mount namespaces (no network, processes end with "
+                 "the check)" if use else "no namespaces (user namespaces are disabled here)")
+    abi = landlock.abi()
+    parts.append(f"Landlock v{abi} (no file writes, no reads outside Python and tutor)" if abi else "no Landlock")
+    parts.append("seccomp allow-list (no exec, no new processes, no sockets)" if seccomp.supported()
+                 else f"no seccomp filter on {os.uname().machine}")
+    if nobody:
+        parts.append("runs as nobody")
+    elif os.geteuid() == 0:
+        parts.append("root without capabilities" + (" inside a user namespace" if use else ""))
     return True, ", ".join(parts)

@@ -1,4 +1,4 @@
-"""Provides kept models: `zerohero runs` and `zerohero sample`, and `inspect_model` for the app too.
+"""Provides kept models: finding them, `inspect_model` (for `zerohero sample` and the app), the run record.
 
 A finished run keeps its final state as .npz under `.zerohero/runs`. A lesson's `model.py` may define
 `inspect(state, run, n, seed) -> {"samples": [...], "text": "..."}`; `inspect_model` runs it in a
@@ -160,74 +160,16 @@ def result_text(result: dict) -> str:
     return "\n\n".join(parts) or "(the hook returned nothing to show)"
 
 
-# -- the commands ---------------------------------------------------------------------------
-def runs(args) -> int:
-    """`zerohero runs [LESSON]`: every recorded run, newest first, with its kept model file."""
-    from tutor.cli import OK, course, emit, lesson, progress, workspace
-
-    c, ws = course(), workspace(args)
-    lesson_id = lesson(c, args.lesson).id if args.lesson else None
-    rows, lines = [], []
-    for r in progress(ws).runs(lesson_id, limit=args.limit):
+# -- the record ---------------------------------------------------------------------------
+def run_rows(progress, lesson_id: str | None = None, limit: int = 50) -> list[dict]:
+    """Recorded runs, newest first, each with its kept model file (or why there is none)."""
+    rows = []
+    for r in progress.runs(lesson_id, limit=limit):
         path = model_file(r)
         rows.append({"time": r["time"], "when": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(r["time"])),
                      "lesson": r["lesson"], "run": r["run"], "implementation": r["implementation"],
                      "status": r["status"], "steps": r["steps"], "metrics": r["metrics"],
                      "lecture": r["lecture"], "dataset": r["dataset"] or None,
-                     "model": str(path) if path else None,
+                     "model": str(path) if path else None, "state_path": r.get("state_path") or None,
                      "model_missing": bool(r.get("state_path")) and path is None})
-        row = rows[-1]
-        code = {"learner": "your code", "reference": "reference"}.get(row["implementation"], row["implementation"])
-        lines.append(f"{row['when'][:16]}  {row['lesson']}/{row['run']}  {row['status']}  "
-                     f"{row['steps'] or 0:,} steps  {code}")
-        if figures(row["metrics"], row["lecture"]):
-            lines.append(f"    {figures(row['metrics'], row['lecture'])}   (lecture in brackets)")
-        kept = row["model"] or ("file gone: " + r["state_path"] if row["model_missing"] else "not kept")
-        lines.append(f"    model: {kept}")
-    if not rows:
-        where = f" of lesson {lesson_id}" if lesson_id else ""
-        lines = [f"No runs{where} yet: zerohero train {lesson_id or 'LESSON'}"]
-    elif any(r["model"] for r in rows):
-        lines.append("\nzerohero sample LESSON [RUN] samples from (or inspects) the newest kept model.")
-    emit(args, {"workspace": str(ws.root), "lesson": lesson_id, "runs": rows}, "\n".join(lines))
-    return OK
-
-
-def sample(args) -> int:
-    """`zerohero sample LESSON [RUN] [--file NPZ]`: the lesson hook's output for a kept model."""
-    from tutor.cli import FAILED, OK, CliError, course, emit, fail, lesson, progress, workspace
-
-    c = course()
-    les = lesson(c, args.lesson)
-    if args.run is not None and les.run(args.run) is None:
-        known = ", ".join(r.name for r in les.runs) or "none"
-        raise CliError(f"lesson {les.id} has no run {args.run!r}; runs: {known}")
-    if not 1 <= args.n <= MAX_N:
-        raise CliError(f"-n takes 1 to {MAX_N}, got {args.n}")
-    if not has_hook(les):
-        return fail(args, f"lesson {les.id} has no way to sample or inspect a kept model yet", FAILED)
-    record = None
-    if args.file is not None:
-        path = Path(args.file).expanduser()
-        if not path.is_file():
-            raise CliError(f"no model file at {path}")
-        run = args.run or run_from_file(path, les) or ""
-    else:
-        prog = progress(workspace(args))
-        record = latest(prog, les.id, args.run)
-        if record is None:
-            return fail(args, no_model(prog, les, args.run), FAILED)
-        path, run = model_file(record), record["run"]
-    try:
-        result = inspect_model(les.id, run, path, n=args.n, seed=args.seed, data_dir=args.data_dir)
-    except InspectError as e:
-        return fail(args, str(e), FAILED)
-    meta = {"lesson": les.id, "run": run, "model": str(path), "n": args.n, "seed": args.seed}
-    if record is not None:
-        meta.update(trained=time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(record["time"])),
-                    implementation=record["implementation"], steps=record["steps"])
-    head = f"{les.id}/{run}: kept model {path.name}"
-    if record is not None:
-        head += f" ({meta['trained'][:16]}, {record['steps'] or 0:,} steps, {record['implementation']} code)"
-    emit(args, {**result, **meta}, head + "\n\n" + result_text(result))
-    return OK
+    return rows

@@ -23,6 +23,7 @@ from typing import Iterator
 
 from tutor.course.model import Lesson, TrainRun
 from tutor.grader import protocol
+from tutor.training import config
 from tutor.training.api import RunConfig
 
 MAX_LINE = 64 * 1024 * 1024
@@ -246,12 +247,7 @@ def record(progress, training: Training) -> None:
 
 def config_for(lesson: Lesson, run: TrainRun, *, steps: int | None = None, seed: int | None = None,
                device: str | None = None, options: dict | None = None) -> RunConfig:
-    merged = dict(run.options)
-    for key, value in (options or {}).items():
-        if key not in merged:
-            raise KeyError(f"unknown option {key!r} for {lesson.id}/{run.name} (known: {', '.join(merged) or 'none'})")
-        merged[key] = type(merged[key])(value) if not isinstance(merged[key], bool) else value in (True, "1", "true", "yes")
-    return RunConfig(lesson=lesson.id, run=run.name, steps=steps or run.steps, seed=seed,
-                     device=device or "cpu", options=merged)
-
-
+    """The run's config; raises `tutor.training.config.OptionError` (a ValueError) on a refused value."""
+    where = f"{lesson.id}/{run.name}"
+    return RunConfig(lesson=lesson.id, run=run.name, steps=config.steps(steps, run.steps), seed=config.seed(seed),
+                     device=config.device(device, "cpu"), options=config.run_options(run, options, where))

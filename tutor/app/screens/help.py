@@ -13,17 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-HOW = """\
-Edit your exercise files in any editor (e opens $EDITOR). Each save is checked within a second and the
-verdict appears here by itself; r checks again with a fresh seed. Hints open one tier at a time (h); the
-reference solution opens once your code passes (s). t opens a lesson's live training: your code trains
-the model once its exercises pass, the reference does until then. ctrl+p opens the command palette:
-every action above is there too. The mouse works: click a lesson, an exercise, a tab or a button."""
-
-
-def key_name(binding: Binding) -> str:
-    names = {"question_mark": "?", "escape": "esc", "space": "space", "enter": "enter"}
-    return binding.key_display or ", ".join(names.get(k, k) for k in binding.key.split(","))
+from tutor.app import keys
 
 
 def bindings_table(title: str, bindings: list) -> Group:
@@ -33,39 +23,35 @@ def bindings_table(title: str, bindings: list) -> Group:
     table.add_column(style="dim")
     for b in bindings:
         if isinstance(b, Binding) and b.description and not b.action.startswith("app."):
-            table.add_row(key_name(b), b.description, b.tooltip)
+            table.add_row(keys.key_name(b), b.description, b.tooltip)
     return Group(Text(title, style="bold"), table)
 
 
 @lru_cache(maxsize=8)
-def help_text(current: type | None) -> Group:
-    """Every screen's bindings (`current`'s first), the global ones, and how the tutor works (cached)."""
-    from tutor.app.app import ZeroHeroApp
+def help_text(current: int | None) -> Group:
+    """Every screen's bindings (section `current` of `keys.SCREENS` first), the global ones, how it works.
 
-    entries = sorted(screens(), key=lambda e: e[1] is not current)
+    Cached by the section's index: the text is the same each time for a screen.
+    """
+    order = sorted(range(len(keys.SCREENS)), key=lambda i: i != current)
     parts: list = [Text("Key bindings", style="bold reverse"), Text("")]
-    for name, cls in entries:
-        parts += [bindings_table(name + ("  (this screen)" if cls is current else ""), cls.BINDINGS), Text("")]
-    everywhere = [*ZeroHeroApp.BINDINGS,
-                  Binding("ctrl+p", "command_palette", "Command palette", tooltip="every action, searchable")]
-    parts += [bindings_table("Everywhere", everywhere), Text(""), Text(HOW, style="dim")]
+    for i in order:
+        name, bindings = keys.SCREENS[i]
+        parts += [bindings_table(name + ("  (this screen)" if i == current else ""), bindings), Text("")]
+    parts += [bindings_table("Everywhere", keys.EVERYWHERE), Text(""), Text(keys.HOW, style="dim")]
     return Group(*parts)
 
 
-def screens() -> list[tuple[str, type]]:
-    from tutor.app.screens.home import HomeScreen
-    from tutor.app.screens.lesson import LessonScreen
-    from tutor.app.screens.solution import SolutionScreen
-    from tutor.app.screens.train import TrainScreen
-
-    return [("Course (home)", HomeScreen), ("Lesson", LessonScreen), ("Training", TrainScreen),
-            ("Solution", SolutionScreen)]
+def section_of(screen: Screen | None) -> int | None:
+    """The index in `keys.SCREENS` of the bindings `screen` uses, if any."""
+    bindings = screen.BINDINGS if screen is not None else None
+    return next((i for i, (_, b) in enumerate(keys.SCREENS) if b is bindings), None)
 
 
 class HelpScreen(Screen):
     """Any key in its bindings (escape, ?, q) closes it."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close help")]
+    BINDINGS = keys.HELP_SCREEN
     DEFAULT_CSS = """
     HelpScreen { align: center top; }
     HelpScreen > VerticalScroll {
@@ -79,7 +65,7 @@ class HelpScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(help_text(type(self.origin) if self.origin is not None else None))
+            yield Static(help_text(section_of(self.origin)))
         yield Footer(compact=True)
 
     def action_close(self) -> None:

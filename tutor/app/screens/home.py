@@ -5,12 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tutor.app.app import HELP
+from tutor.app import keys
+from tutor.app.messages import LessonRequested, TrainViewRequested
 from tutor.course.model import Lesson
 
 
@@ -47,12 +47,7 @@ class HomeScreen(Screen):
 
     CSS_PATH = "home.tcss"
     AUTO_FOCUS = "#lessons"
-    BINDINGS = [
-        HELP,
-        Binding("enter", "open", "Open lesson", priority=True, tooltip="the highlighted lesson"),
-        Binding("c", "continue", "Continue", tooltip="straight to the next thing to do"),
-        Binding("t", "train", "Train", tooltip="the highlighted lesson's live training"),
-    ]
+    BINDINGS = keys.HOME
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,6 +57,11 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.refresh_lessons()
+        self.watch(self.app, "verdict", self._record_changed, init=False)  # a save graded while here
+
+    def _record_changed(self, _) -> None:
+        if self.is_current:
+            self.refresh_lessons()
 
     def on_screen_resume(self) -> None:
         self.refresh_lessons()
@@ -73,16 +73,16 @@ class HomeScreen(Screen):
         keep = options.highlighted
         options.clear_options()
         options.add_options(Option(lesson_prompt(s, l, statuses), id=l.id) for l in s.course.lessons)
-        lesson, line = s.course_next(statuses)
-        self._next = lesson
+        step, line = s.course_next(statuses)
+        self._next = step
         nxt = Text.assemble(("Next  ", "bold reverse"), " ", line)
-        if lesson is not None:
+        if step is not None:
             nxt.append("   (c to continue)", style="dim")
         self.query_one("#next", Static).update(nxt)
         if keep is None:
             last = s.progress.get_meta("last_lesson")
             ids = [l.id for l in s.course.lessons]
-            keep = ids.index(last) if last in ids else ids.index(lesson.id) if lesson else 0
+            keep = ids.index(last) if last in ids else ids.index(step.lesson.id) if step else 0
         options.highlighted = keep
 
     def _highlighted(self) -> Lesson | None:
@@ -93,22 +93,22 @@ class HomeScreen(Screen):
 
     @on(OptionList.OptionSelected, "#lessons")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.open_lesson(self.app.session.course.lesson(event.option_id))
+        self.post_message(LessonRequested(self.app.session.course.lesson(event.option_id)))
 
     def action_open(self) -> None:
         lesson = self._highlighted()
         if lesson is not None:
-            self.app.open_lesson(lesson)
+            self.post_message(LessonRequested(lesson))
 
     def action_continue(self) -> None:
         if self._next is None:
             self.notify("Nothing left to do in the lessons written so far.")
             return
-        ex = self.app.session.next_exercise(self._next, self.app.session.statuses())
-        if ex is None and self._next.runs:
-            self.app.open_training(self._next)  # every exercise passes: next is training
+        step = self._next  # `rules.next_step`: its exercise is the one `zerohero check` picks
+        if step.exercise is None:
+            self.post_message(TrainViewRequested(step.lesson))  # every exercise passes: next is training
         else:
-            self.app.open_lesson(self._next, ex.name if ex else None)
+            self.post_message(LessonRequested(step.lesson, step.exercise.name))
 
     def action_train(self) -> None:
         lesson = self._highlighted()
@@ -117,4 +117,4 @@ class HomeScreen(Screen):
         if not lesson.runs:
             self.notify(f"Lesson {lesson.number} has no training run yet.", severity="warning")
             return
-        self.app.open_training(lesson)
+        self.post_message(TrainViewRequested(lesson))

@@ -14,11 +14,11 @@ from pathlib import Path
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from tutor.app import keys
 from tutor.course.model import Lesson
 from tutor.training import kept
 
@@ -52,7 +52,7 @@ class KeptModelScreen(ModalScreen[None]):
     KeptModelScreen #kept-scroll { height: 1fr; }
     KeptModelScreen #kept-keys { color: $text-muted; }
     """
-    BINDINGS = [Binding("escape,m,q", "close", "Close"), Binding("r", "again", "New seed")]
+    BINDINGS = keys.KEPT
 
     def __init__(self, lesson: Lesson, run: dict, n: int = kept.DEFAULT_N):
         super().__init__()

@@ -5,18 +5,19 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
 
-from tutor.app.app import HELP
-from tutor.app.session import MARKS
+from tutor.app import keys
+from tutor.app.messages import (ExerciseReset, ExerciseShown, GradeRequested, HintRequested,
+                                TrainViewRequested)
 from tutor.app.widgets.exercise_list import STYLES, ExerciseList
 from tutor.app.widgets.hint_panel import HintPanel
 from tutor.app.widgets.lesson_text import LessonText
 from tutor.app.widgets.source_view import SourceView
 from tutor.app.widgets.verdict_panel import VerdictPanel
+from tutor.course import rules
 from tutor.course.model import Exercise, Lesson
 
 NARROW = 110
@@ -26,24 +27,15 @@ TIGHT = 100
 
 
 class LessonScreen(Screen):
-    """One lesson. The current exercise follows the learner: n/p, a click, or the file they just saved."""
+    """One lesson. The current exercise follows the learner: n/p, a click, or the file they just saved.
+
+    It asks the app for checks, hints and resets (messages up) and shows what the app's state says
+    (verdict, grading, changed: watched).
+    """
 
     CSS_PATH = "lesson.tcss"
     AUTO_FOCUS = ""
-    BINDINGS = [
-        HELP,
-        Binding("escape", "home", "Course", tooltip="back to the list of lessons"),
-        Binding("1", "tab('read')", "Read", tooltip="the lesson's text"),
-        Binding("2", "tab('work')", "Exercise", tooltip="your code and the feedback on it"),
-        Binding("e", "edit", "Edit", tooltip="open the exercise in $VISUAL or $EDITOR"),
-        Binding("r", "check", "Check", tooltip="check again now, with a fresh seed"),
-        Binding("n", "move(1)", "Next", tooltip="the next exercise (any order is fine)"),
-        Binding("p", "move(-1)", "Prev", tooltip="the previous exercise"),
-        Binding("h", "hint", "Hint", tooltip="open the next hint tier"),
-        Binding("s", "solution", "Solution", tooltip="the reference beside yours, once yours passes"),
-        Binding("t", "train", "Train", tooltip="the lesson's live training view"),
-        Binding("x", "reset", "Reset", tooltip="restore the stub (yours is kept as a backup)"),
-    ]
+    BINDINGS = keys.LESSON
 
     def __init__(self, lesson: Lesson, exercise_name: str | None = None):
         super().__init__()
@@ -77,10 +69,12 @@ class LessonScreen(Screen):
         self.query_one("#feedback").border_title = "feedback"
         self._refresh_list()
         if self.exercise is None and self.lesson.exercises:
-            self.exercise = self.app.session.next_exercise(self.lesson, self.app.session.statuses()) \
-                or self.lesson.exercises[0]
+            self.exercise = rules.next_in_lesson(self.lesson, self.app.session.statuses()) or self.lesson.exercises[0]
         self._show(self.exercise)
         self.call_after_refresh(lambda: self._focus_for(self.query_one("#tabs", TabbedContent).active))
+        self.watch(self.app, "grading", self._grading, init=False)
+        self.watch(self.app, "verdict", self._verdict, init=False)
+        self.watch(self.app, "changed", self._changed, init=False)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
@@ -117,12 +111,12 @@ class LessonScreen(Screen):
             verdict.verdict = None
             hints.update("")
             return
-        s.progress.set_meta("last_exercise", exercise.name)
+        self.post_message(ExerciseShown(exercise))
         self.query_one("#exercises", ExerciseList).select_name(exercise.name)
         status = s.status(exercise)
         number = self.lesson.exercises.index(exercise) + 1
         text = Text.assemble((f"Exercise {number}/{len(self.lesson.exercises)}  ", "bold"),
-                             (exercise.title, "bold"), "   ", (f"{MARKS[status]} {status}", STYLES[status]))
+                             (exercise.title, "bold"), "   ", (f"{rules.mark(status)} {status}", STYLES[status]))
         latest = s.last_verdicts.get(exercise.id)
         if status == "passed" and latest is not None and not latest.passed:
             text.append(" before; your latest version fails", style="yellow")
@@ -158,14 +152,12 @@ class LessonScreen(Screen):
             return
         last = s.progress.attempts(exercise.id, 1)
         if not is_pristine(s.workspace, exercise) and (not last or mtime > last[0]["time"]):
-            self.app.request_grade(exercise, "opened")
+            self.post_message(GradeRequested(exercise, "opened"))
 
-    # -- messages from the app (attributes down) ----------------------------------------------
-    def grade_started(self, message) -> bool:
-        if self.exercise is None or message.exercise_id != self.exercise.id:
-            return False
-        self.query_one("#verdict", VerdictPanel).pending = self._checking()
-        return self.app.screen is self
+    # -- the app's state, watched ------------------------------------------------------------
+    def _grading(self, grading: frozenset[str]) -> None:
+        if self.exercise is not None and self.exercise.id in grading:
+            self.query_one("#verdict", VerdictPanel).pending = self._checking()
 
     def _checking(self) -> str:
         warm = getattr(self.app.session.grader, "ready", None)
@@ -173,16 +165,28 @@ class LessonScreen(Screen):
             return "Checking… (the grader is warming up: the first check takes a few seconds)"
         return "Checking…"
 
-    def verdict_ready(self, message) -> bool:
+    def _verdict(self, message) -> None:
+        if message is None:
+            return
         self._refresh_list()
         ex = self.lesson_exercise(message.exercise_id)
         on_top = self.app.screen is self
         if ex is None or (ex is not self.exercise and not (on_top and message.reason == "saved")):
-            return False
+            return
         self._show(ex, follow=False)  # a save elsewhere in the lesson: follow the file just saved
         if on_top and message.reason in ("saved", "edited", "manual"):
             self.query_one("#tabs", TabbedContent).active = "work"
-        return on_top
+
+    def _changed(self, change) -> None:
+        if change is None:
+            return
+        self._refresh_list()
+        ex = self.lesson_exercise(change.exercise_id)
+        if ex is None or ex is not self.exercise:
+            return
+        self._show(ex, follow=False)
+        if change.what == "hint":  # the new tier is last: bring it into view once it is laid out
+            self.call_after_refresh(lambda: self.query_one("#feedback").scroll_end(animate=False))
 
     def lesson_exercise(self, exercise_id: str) -> Exercise | None:
         return next((e for e in self.lesson.exercises if e.id == exercise_id), None)
@@ -231,27 +235,18 @@ class LessonScreen(Screen):
 
     def action_check(self) -> None:
         if ex := self._need_exercise():
-            self.app.request_grade(ex, "manual")
+            self.post_message(GradeRequested(ex, "manual"))
             self.action_tab("work")
 
     def action_hint(self) -> None:
-        if not (ex := self._need_exercise()):
-            return
-        progress = self.app.session.progress
-        seen = progress.hints_seen(ex.id)
-        tier = (max(seen) + 1) if seen else 1
-        if tier > len(ex.hints):
-            self.notify("You have seen every hint for this exercise.")
-        else:
-            progress.record_hint(ex.id, tier)
-        self.query_one("#hints", HintPanel).show(ex.hints, progress.hints_seen(ex.id))
-        self.action_tab("work")
-        self.query_one("#feedback").scroll_end(animate=False)
+        if ex := self._need_exercise():
+            self.post_message(HintRequested(ex))
+            self.action_tab("work")
 
     def action_solution(self) -> None:
         if not (ex := self._need_exercise()):
             return
-        if self.app.session.status(ex) != "passed":
+        if not rules.solution_open(self.app.session.statuses(), ex):
             return self.notify("The solution opens once your code passes. A hint (h) may help meanwhile.",
                                title="Not yet")
         from tutor.app.screens.solution import SolutionScreen
@@ -261,7 +256,7 @@ class LessonScreen(Screen):
     def action_train(self) -> None:
         if not self.lesson.runs:
             return self.notify("This lesson has no training run yet.", severity="warning")
-        self.app.open_training(self.lesson)
+        self.post_message(TrainViewRequested(self.lesson))
 
     def action_edit(self) -> None:
         if not (ex := self._need_exercise()):
@@ -273,7 +268,7 @@ class LessonScreen(Screen):
         if problem is not None:
             return self.notify(problem[1], title=problem[0], severity="warning", timeout=12)
         self.query_one("#source", SourceView).show(path)
-        self.app.check_changed(ex, "edited")
+        self.post_message(GradeRequested(ex, "edited", if_changed=True))
 
     def action_reset(self) -> None:
         if not (ex := self._need_exercise()):
@@ -281,18 +276,8 @@ class LessonScreen(Screen):
         from tutor.app.screens.modals import Confirm
 
         def done(yes: bool | None) -> None:
-            if not yes:
-                return
-            from tutor.course.workspace import reset
-
-            s = self.app.session
-            backup = reset(s.workspace, ex)
-            s.progress.record_reset(ex.id)
-            s.last_verdicts.pop(ex.id, None)
-            self.app.forget(ex)
-            self._refresh_list()
-            self._show(ex, follow=False)
-            self.notify(f"Restored the stub of {ex.title}." + (f" Yours is kept at {backup}." if backup else ""))
+            if yes:
+                self.post_message(ExerciseReset(ex))
 
         self.app.push_screen(Confirm(f"Restore the stub of “{ex.title}”?",
                                      "Your version is kept as a backup under .zerohero/backups."), done)

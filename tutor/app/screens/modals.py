@@ -6,10 +6,11 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from tutor.app import keys
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -27,7 +28,7 @@ class CreateWorkspace(ModalScreen[Path | None]):
     """No workspace was found: offers to create one (default ./zerohero); dismisses with the folder or None."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="CreateWorkspace")
-    BINDINGS = [Binding("escape", "cancel", "Quit")]
+    BINDINGS = keys.CREATE_WORKSPACE
 
     def __init__(self, suggest: Path | None):
         super().__init__()
@@ -64,7 +65,7 @@ class Confirm(ModalScreen[bool]):
     """A yes/no question; y or enter confirms, n or escape declines."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="Confirm")
-    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+    BINDINGS = keys.CONFIRM
 
     def __init__(self, question: str, detail: str = ""):
         super().__init__()

