@@ -303,14 +303,27 @@ def test_a_read_only_workspace_shows_progress_and_refuses_writes_clearly(toy_wor
     assert sorted(f.name for f in toy_workspace.state_dir.iterdir()) == before  # nothing moved aside
 
 
-def test_zerohero_list_works_in_a_read_only_workspace(toy_workspace):
+def _zerohero_read_only(ws, *args: str) -> subprocess.CompletedProcess:
+    return _read_only(ws.root, sys.executable, "-m", "tutor.cli", *args, "--workspace", str(ws.root))
+
+
+def test_the_read_only_commands_work_in_a_read_only_workspace(toy_workspace):
     Progress(toy_workspace.state_dir).record_attempt("toy.scale", True, 1, "passed")
-    out = _read_only(toy_workspace.root, sys.executable, "-m", "tutor.cli", "list", "--json",
-                     "--workspace", str(toy_workspace.root))
+    out = _zerohero_read_only(toy_workspace, "list", "--json")
     assert out.returncode == 0, out.stderr
     statuses = {e["id"]: e["status"] for l in json.loads(out.stdout)["lessons"] for e in l["exercises"]}
     assert statuses["toy.scale"] == "passed"
     assert "read-only" in out.stderr and "Traceback" not in out.stderr
+    out = _zerohero_read_only(toy_workspace, "hint", "toy.grad")
+    assert out.returncode == 0 and "Hint 1/2: d/dx x² = 2x." in out.stdout, out.stderr
+    out = _zerohero_read_only(toy_workspace, "solution", "toy.scale")
+    assert out.returncode == 0 and "Reference solution for toy.scale" in out.stdout, out.stderr
+
+
+def test_a_writing_command_in_a_read_only_workspace_says_so_and_exits_1(toy_workspace):
+    out = _zerohero_read_only(toy_workspace, "reset", "toy.scale", "--json")
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert "read-only" in json.loads(out.stdout)["error"]
 
 
 def test_a_read_only_workspace_without_a_database_is_shown_from_the_mirror(tmp_path):
