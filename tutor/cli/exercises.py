@@ -73,8 +73,9 @@ def cmd_hint(args) -> int:
     tier = args.tier if args.tier is not None else rules.next_hint_tier(ex, prog.hints_seen(ex.id)) or len(ex.hints)
     if not 1 <= tier <= len(ex.hints):
         raise CliError(f"--tier takes 1 to {len(ex.hints)} for {ex.id}, got {tier}")
-    for t in rules.tiers_shown(tier):
-        prog.record_hint(ex.id, t)
+    if not prog.read_only:  # a read-only workspace shows the hints without recording them
+        for t in rules.tiers_shown(tier):
+            prog.record_hint(ex.id, t)
     shown = [{"tier": t, "text": ex.hints[t - 1]} for t in rules.tiers_shown(tier)]
     text = "\n\n".join(f"Hint {h['tier']}/{len(ex.hints)}: {h['text']}" for h in shown)
     if tier < len(ex.hints):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,26 @@ ENV = "ZEROHERO_WORKSPACE"
 
 class NoWorkspace(Exception):
     """No workspace was given or found; the message says how to make one."""
+
+
+class ReadOnlyWorkspace(Exception):
+    """The workspace cannot be written; the message names the folder and what was refused."""
+
+
+_READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+@contextmanager
+def _writing(root: Path, what: str):
+    """Turns "read-only file system" and "permission denied" while writing into `ReadOnlyWorkspace`."""
+    try:
+        yield
+    except OSError as e:
+        if e.errno not in _READ_ONLY_ERRNOS:
+            raise
+        raise ReadOnlyWorkspace(f"cannot {what}: {e.filename or root} is read-only ({e.strerror}). "
+                                "Make the workspace writable, or make a new one with "
+                                "`zerohero init DIR`.") from None
 
 
 @dataclass(frozen=True)
@@ -78,9 +100,17 @@ def init(course: Course, root: Path | None = None) -> tuple[Workspace, list[str]
 
     Returns:
         The workspace and the exercise files it added.
+
+    Raises:
+        ReadOnlyWorkspace: the folder cannot be written.
     """
     root = (root or Path.cwd() / "zerohero").expanduser().resolve()
-    ws = Workspace(root)
+    with _writing(root, f"set up the workspace {root}"):
+        return _init(course, Workspace(root))
+
+
+def _init(course: Course, ws: Workspace) -> tuple[Workspace, list[str]]:
+    root = ws.root
     ws.state_dir.mkdir(parents=True, exist_ok=True)
     marker = root / MARKER
     meta = {}
@@ -113,7 +143,16 @@ def is_pristine(ws: Workspace, exercise: Exercise) -> bool:
 
 
 def reset(ws: Workspace, exercise: Exercise) -> Path | None:
-    """Restores the pristine stub; keeps the learner's version as a dated backup (returned)."""
+    """Restores the pristine stub; keeps the learner's version as a dated backup (returned).
+
+    Raises:
+        ReadOnlyWorkspace: the backup or the stub cannot be written.
+    """
+    with _writing(ws.root, f"reset {exercise.id}"):
+        return _reset(ws, exercise)
+
+
+def _reset(ws: Workspace, exercise: Exercise) -> Path | None:
     target = ws.file(exercise)
     backup = None
     if target.is_file() and not is_pristine(ws, exercise):

@@ -59,6 +59,30 @@ class Spec:
     lessons: tuple[str, ...]
     lecture_numbers_hold: bool
     build: BuildSpec | None
+    reserved: str = ""
+    """Characters the lessons use as tokens of their own, so a file may not hold them (makemore's '.')."""
+
+    def problem(self, text: str) -> str | None:
+        """Why `text` cannot be this data set for any lesson (no text, a reserved character), or None."""
+        if not text.strip():
+            return "it is empty" if not text else "it holds only blank lines"
+        for number, line in enumerate(text.splitlines(), 1):
+            for ch in self.reserved:
+                if ch in line:
+                    return (f"line {number} ({line[:40]!r}) holds {ch!r}, which the lessons reserve as a token "
+                            "of their own (makemore marks where a name starts and ends with it)")
+        return None
+
+    def problem_with(self, path: Path) -> str | None:
+        """`problem` of a file's text, or why it cannot be read as UTF-8 text."""
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            return f"it cannot be read ({e.strerror or e})"
+        try:
+            return self.problem(data.decode("utf-8"))
+        except UnicodeDecodeError as e:
+            return f"it is not UTF-8 text (byte {e.start})"
 
     @property
     def download_url(self) -> str:
@@ -86,6 +110,7 @@ def _spec(entry: dict, where: str) -> Spec:
             sha256=entry["sha256"].lower(), bytes=int(entry["bytes"]), lines=int(entry["lines"]),
             vocab=int(entry["vocab"]), lessons=tuple(entry["lessons"]),
             lecture_numbers_hold=bool(entry["lecture_numbers_hold"]), build=build,
+            reserved=str(entry.get("reserved", "")),
         )
     except KeyError as e:
         raise DataError(f"{where}: missing key {e}") from None

@@ -170,14 +170,15 @@ def get(name: str, *, data_dir: Path | str | None = None, allow_download: bool =
         timeout: Network timeout in seconds (default 30, or `ZEROHERO_TIMEOUT`).
 
     Raises:
-        DataMissing: nothing usable; its message ends with the commands that fix it.
+        DataMissing: nothing usable (or only a file of the learner's that no lesson can use:
+            empty, or holding a reserved character); its message ends with the commands that fix it.
         UnknownDataset: `name` is not in the manifest.
     """
     spec = registry.spec(name)
     notes: list[str] = []
     found = locate(name, data_dir, notes)
     if found:
-        return found
+        return usable(spec, found)
     if _can_build(spec, canonical=True):
         try:
             return build_dataset(spec)
@@ -197,6 +198,23 @@ def get(name: str, *, data_dir: Path | str | None = None, allow_download: bool =
         except BuildError as e:
             notes.append(f"The offline build failed: {e}")
     raise missing(spec, notes)
+
+
+def usable(spec: Spec, ds: Dataset) -> Dataset:
+    """`ds`, unless it is a file of the learner's that no lesson could use (empty, a reserved character).
+
+    The canonical file and the pinned near copy are known to be good; only other bytes are read.
+
+    Raises:
+        DataMissing: saying what is wrong with the file, and how to get the canonical one.
+    """
+    pinned = {spec.sha256, spec.build.sha256 if spec.build else spec.sha256}
+    problem = None if ds.sha256 in pinned else spec.problem_with(ds.path)
+    if problem is None:
+        return ds
+    where = {"data-dir": "in your data directory", "user": "that you added (zerohero data add)"}.get(ds.source, "")
+    forget = f" (`zerohero data add {spec.name} --remove` forgets it)" if ds.source == "user" else ""
+    raise missing(spec, [], f"{ds.path} {where} cannot be used for {spec.title}: {problem}.{forget}")
 
 
 def read_text(name: str, **kw) -> tuple[str, Dataset]:

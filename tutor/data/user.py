@@ -81,7 +81,8 @@ def add(name: str, file: Path, *, data_dir: Path | str | None = None) -> tuple[D
         The new `Dataset` (source `user`) and `compare`'s report against the canonical file.
 
     Raises:
-        DataError: the file is missing, empty, too large or not UTF-8 text.
+        DataError: the file is missing, empty, too large, not UTF-8 text, or holds a character
+            the lessons reserve (e.g. '.' in names.txt).
         UnknownDataset: no such data set.
     """
     spec = registry.spec(name)
@@ -91,6 +92,9 @@ def add(name: str, file: Path, *, data_dir: Path | str | None = None) -> tuple[D
     if file.stat().st_size > MAX_BYTES:
         raise DataError(f"{file} is larger than {MAX_BYTES // 2**20} MB; a lesson could not train on it here")
     data, text = _read(file)
+    problem = spec.problem(text)
+    if problem:
+        raise DataError(f"{file} cannot be used for {spec.title}: {problem}")
     report = compare(spec, text, canonical_text(spec, data_dir))
     dest = store.user_path(spec)
     store.write_atomic(dest, data)  # the bytes compared are the bytes kept
