@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tutor.course.model import Exercise
 from tutor.course.packages import lesson_module
-from tutor.grader import protocol
+from tutor.grader import guard, protocol
 from tutor.grader.cases import Case
 from tutor.grader.child import run_child
 from tutor.grader.compare import compare_case
@@ -96,12 +96,9 @@ def _memory_hint(trace: str, exercise: Exercise) -> str:
 
 def _case_error(case: Case, frame: dict, exercise: Exercise) -> CheckResult:
     error, trace = str(frame.get("error", "")), str(frame.get("trace", ""))
-    if error == "AutogradUsed":
-        used = trace.splitlines()[-1].split(":", 1)[-1].strip() if trace else "autograd"
-        message = (f"Manual backprop means manual: your code used autograd ({used}). Compute the "
-                   "gradient with tensor operations (matmul, sum, indexing, ...) instead of "
-                   "backward()/torch.autograd/torch.func or tensors that require grad.")
-        return CheckResult(case.name, False, message, {"diagnosis": "autograd", "trace": trace})
+    refused = guard.explain(error, trace, exercise.manual_backprop)
+    if refused:
+        return CheckResult(case.name, False, refused, {"diagnosis": guard.DIAGNOSES[error], "trace": trace})
     message = "Your code raised an exception:\n" + trace + _memory_hint(trace, exercise)
     return CheckResult(case.name, False, message, {"trace": trace})
 
@@ -136,7 +133,7 @@ def grade(exercise: Exercise, file: Path, seed: int | None = None) -> Verdict:
                 expected.append(None)
 
     report = run_isolated(
-        lambda fd: run_child(fd, file.stem, code, exercise.functions, cases, exercise.manual_backprop),
+        lambda fd: run_child(fd, file.stem, code, exercise.functions, cases, exercise.forbids_autograd),
         timeout_s=exercise.timeout_s,
         memory_mb=exercise.memory_mb,
         while_running=compute_expected,
