@@ -62,6 +62,10 @@ class ThreadRefused(GuardRefused):
     """A new thread: it would start with autograd on, outside the guard."""
 
 
+class GuardTampered(GuardRefused):
+    """The learner's code hid its tensor operations from the guard's mode."""
+
+
 _state: dict = {}
 
 
@@ -69,7 +73,7 @@ def _refuse(exc: type[GuardRefused], what: str):
     def refused(*args, **kwargs):
         raise exc(what)
 
-    refused.__qualname__ = refused.__name__ = f"refused[{what}]"
+    refused.__qualname__ = refused.__name__ = "refused"  # an identifier: TorchScript may look it up
     return refused
 
 
@@ -138,13 +142,14 @@ def _remove_switches(torch) -> None:
     for name in ("_dispatch_tls_set_dispatch_key_excluded", "_dispatch_tls_set_dispatch_key_included",
                  "_ForceDispatchKeyGuard", "_SetExcludeDispatchKeyGuard", "_IncludeDispatchKeyGuard"):
         replace(C, name, _refuse(AutogradUsed, f"torch._C.{name} (switching dispatch keys)"))
-    for name in ("_grad_increment_nesting", "_jvp_increment_nesting", "push_dynamic_layer_stack",
-                 "_set_dynamic_layer_keys_included", "set_inplace_requires_grad_allowed"):
+    # Decrements too: functorch's `finally` would otherwise replace the refusal with an assert.
+    for name in ("_grad_increment_nesting", "_jvp_increment_nesting", "_grad_decrement_nesting",
+                 "_jvp_decrement_nesting", "push_dynamic_layer_stack", "_set_dynamic_layer_keys_included",
+                 "set_inplace_requires_grad_allowed"):
         replace(C._functorch, name, _refuse(AutogradUsed, f"functorch ({name})"))
     # Layer 3's mode must stay in force (torch pops it for a moment itself, so popping stays allowed:
     # check_outputs sees a mode that is gone).
-    replace(C, "DisableTorchFunction", _refuse(AutogradUsed, "torch._C.DisableTorchFunction (hiding "
-                                               "operations from the checks)"))
+    replace(C, "DisableTorchFunction", _refuse(GuardTampered, "torch._C.DisableTorchFunction"))
     import _thread
     import threading
 
@@ -366,11 +371,12 @@ def forbid_autograd() -> None:
             return "switching grad mode back on"
         if not all(excluded(k) for k in keys):
             return "switching the autograd dispatch keys back on"
-        if not any(stack_at(i) is mode for i in range(stack_len())):
-            return "removing the guard's torch function mode"
         return None
 
-    _state.update(work=0, trips=0, seq=seq, nodes=seq(), autograd_state=autograd_state)
+    def mode_gone() -> bool:
+        return not any(stack_at(i) is mode for i in range(stack_len()))
+
+    _state.update(work=0, trips=0, seq=seq, nodes=seq(), autograd_state=autograd_state, mode_gone=mode_gone)
     mode.__enter__()
 
 
@@ -384,6 +390,8 @@ def check_outputs(value) -> None:
         changed = _state["autograd_state"]()
         if changed:
             raise AutogradUsed(changed)
+        if _state["mode_gone"]():
+            raise GuardTampered("popping the guard's TorchFunctionMode off the stack")
         nodes = _state["seq"]() - _state["nodes"]
         if nodes:
             raise AutogradUsed(f"{nodes} autograd graph node{'s' if nodes != 1 else ''} recorded")
@@ -418,7 +426,8 @@ def _entries(value) -> int:
 
 # ## What the learner is told
 
-DIAGNOSES = {"AutogradUsed": "autograd", "NumericalEstimate": "numerical estimate"}
+DIAGNOSES = {"AutogradUsed": "autograd", "NumericalEstimate": "numerical estimate",
+             "ThreadRefused": "thread", "GuardTampered": "guard switched off"}
 
 
 def explain(error: str, trace: str, manual_backprop: bool) -> str | None:
@@ -437,4 +446,12 @@ def explain(error: str, trace: str, manual_backprop: bool) -> str | None:
                 f"({what}). Finite differences, (f(x + h) − f(x − h)) / 2h one entry at a time or "
                 "in one perturbed batch, check a gradient; they do not derive one. Write the "
                 "backward formula with tensor operations.")
+    if error == "ThreadRefused":
+        return ("Your code started a thread. This exercise runs your code on one thread, where "
+                "autograd is switched off; a new thread would start with it on. Compute on the "
+                "calling thread.")
+    if error == "GuardTampered":
+        return (f"Your code hid its tensor operations from the checks ({what}). Here every operation "
+                "must stay in view, so that the checks can tell a derived gradient from autograd or "
+                "a numerical estimate.")
     return None
