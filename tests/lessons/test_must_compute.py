@@ -10,6 +10,7 @@ reference solutions still pass.
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 import types
 from pathlib import Path
@@ -21,6 +22,7 @@ from tutor.course.loader import load_course
 from tutor.course.packages import lesson_module
 from tutor.grader import protocol
 from tutor.grader.compare import compare_case
+from tutor.grader.grade import grade
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = "import numpy as np\nimport torch\nimport torch.nn.functional as F\n"
@@ -202,3 +204,67 @@ REFERENCES = {
 def test_references_still_pass(tmp_path, exercise):
     verdict = grade_source(tmp_path, exercise, (ROOT / REFERENCES[exercise]).read_text())
     assert verdict.passed, failure_text(verdict)
+
+
+# A micrograd Value that hands every number to torch and lets torch's autograd do backward().
+TORCH_VALUE = """
+    import torch
+
+
+    class Value:
+        def __init__(self, data, _children=(), _op=""):
+            if not isinstance(data, torch.Tensor):
+                data = torch.tensor(float(data), dtype=torch.float64, requires_grad=True)
+            elif data.grad_fn is not None:
+                data.retain_grad()  # every node's grad, as micrograd keeps them
+            self.t = data
+
+        data = property(lambda self: self.t.item(), lambda self, v: self.t.data.fill_(v))
+        grad = property(lambda self: 0.0 if self.t.grad is None else self.t.grad.item(),
+                        lambda self, v: setattr(self.t, "grad", None))
+
+        @staticmethod
+        def _of(x):
+            return x.t if isinstance(x, Value) else x
+
+        def __add__(self, o): return Value(self.t + self._of(o))
+        def __mul__(self, o): return Value(self.t * self._of(o))
+        def __pow__(self, p): return Value(self.t ** p)
+        def __neg__(self): return Value(-self.t)
+        def __sub__(self, o): return Value(self.t - self._of(o))
+        def __truediv__(self, o): return Value(self.t / self._of(o))
+        def __radd__(self, o): return Value(o + self.t)
+        def __rmul__(self, o): return Value(o * self.t)
+        def __rsub__(self, o): return Value(o - self.t)
+        def __rtruediv__(self, o): return Value(o / self.t)
+        def exp(self): return Value(self.t.exp())
+        def tanh(self): return Value(self.t.tanh())
+        def relu(self): return Value(self.t.relu())
+
+        def backward(self):
+            self.t.backward()
+"""
+
+
+def test_a_value_on_torch_autograd_fails(tmp_path):
+    verdict = grade_source(tmp_path, "micrograd.value", TORCH_VALUE)
+    fails_with(verdict, "This exercise builds what autograd does", "torch's autograd")
+    assert not any(c.passed for c in verdict.checks), failure_text(verdict)
+
+
+def test_the_torch_value_is_right_when_autograd_is_allowed(tmp_path):
+    # The same file passes all 31 checks once the exercise stops forbidding autograd: the flag is
+    # what fails it.
+    ex = dataclasses.replace(load_course().exercise("micrograd.value"), no_autograd=False)
+    path = tmp_path / ex.file
+    path.parent.mkdir(parents=True)
+    path.write_text(textwrap.dedent(TORCH_VALUE))
+    verdict = grade(ex, path, seed=7)
+    assert verdict.passed, failure_text(verdict)
+
+
+def test_the_micrograd_exercises_refuse_torch_autograd():
+    course = load_course()
+    assert course.exercise("micrograd.value").forbids_autograd
+    assert course.exercise("micrograd.mlp").forbids_autograd
+    assert not course.exercise("micrograd.derivative").forbids_autograd  # estimating is the lesson there
