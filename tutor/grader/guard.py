@@ -22,13 +22,17 @@ leaves open:
    quotient evaluates the loss, which reads every input element, once or twice per gradient entry
    (element by element or as one big perturbed batch): n² elements for n entries. An analytic
    backward reads each element a few times (a few times T for attention). `check_outputs` fails a
-   case whose work exceeds both a floor and a fraction of n².
+   case whose work exceeds both a floor and a fraction of n²; work past a cap raises at once, so a
+   long estimate stops there rather than at the time limit. `DisableTorchFunction` is refused and
+   a mode popped off the stack is seen.
 
 What it cannot see: it runs in the learner's process, so code written to defeat it can - ctypes,
-re-creating torch's C module or `_thread` from their cached definitions, digging the mode or its
-counters out of memory (`gc`), or an estimate computed on plain Python floats or on arrays
-laundered out of numpy's view (`tolist`, `np.frombuffer`). Those leave no trace here; a case
-whose precision no difference quotient reaches (in the lesson's checks) is the answer to the last.
+re-creating torch's C module or `_thread` from their cached definitions, popping the mode and
+pushing it back around the work, digging its counters out of memory (`gc`), an estimate on plain
+Python floats or on arrays laundered out of numpy's view (`tolist`, `np.frombuffer`), or one that
+exploits the loss's structure (perturbing an entry and re-evaluating only its own row costs about
+C·n, like a Jacobian-based analytic solution). Those leave no trace here; a case whose precision no
+difference quotient reaches (in the lesson's checks) is the answer to them.
 """
 
 from __future__ import annotations
