@@ -82,6 +82,7 @@ def _exercise(lesson_id: str, table: Any, where: str, path: Path) -> Exercise:
         check=f.get("check", str),
         summary=f.get("summary", str, ""),
         manual_backprop=f.get("manual_backprop", bool, False),
+        no_autograd=f.get("no_autograd", bool, False),
         timeout_s=f.get("timeout_s", float, 10.0),
         memory_mb=f.get("memory_mb", int, 2048),
         challenge=f.get("challenge", bool, False),

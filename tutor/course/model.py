@@ -25,11 +25,18 @@ class Exercise:
     """Name of the function in the lesson's checks.py that builds the cases."""
     summary: str = ""
     manual_backprop: bool = False
-    """Any use of autograd while the learner's function runs is a fail."""
+    """The gradient must be derived: any use of autograd, or a numerical estimate, is a fail."""
+    no_autograd: bool = False
+    """The exercise builds what autograd does (micrograd's Value): torch's autograd is a fail."""
     timeout_s: float = 10.0
     memory_mb: int = 2048
     challenge: bool = False
     """A challenge exercise from the video's description, after the core ones."""
+
+    @property
+    def forbids_autograd(self) -> bool:
+        """Whether the grader's child runs the learner's code under `tutor.grader.guard`."""
+        return self.manual_backprop or self.no_autograd
 
     @property
     def solution_file(self) -> str:

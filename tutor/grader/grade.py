@@ -19,7 +19,7 @@ from pathlib import Path
 
 from tutor.course.model import Exercise
 from tutor.course.packages import lesson_module
-from tutor.grader import protocol
+from tutor.grader import guard, protocol
 from tutor.grader.cases import Case
 from tutor.grader.compare import compare_case
 from tutor.grader.runner import ChildReport, run_isolated
@@ -156,12 +156,9 @@ def _memory_hint(trace: str, exercise: Exercise) -> str:
 
 def _case_error(case: Case, frame: dict, exercise: Exercise) -> CheckResult:
     error, trace = str(frame.get("error", "")), str(frame.get("trace", ""))
-    if error == "AutogradUsed":
-        used = trace.splitlines()[-1].split(":", 1)[-1].strip() if trace else "autograd"
-        message = (f"Manual backprop means manual: your code used autograd ({used}). Compute the "
-                   "gradient with tensor operations (matmul, sum, indexing, ...) instead of "
-                   "backward()/torch.autograd/torch.func or tensors that require grad.")
-        return CheckResult(case.name, False, message, {"diagnosis": "autograd", "trace": trace})
+    refused = guard.explain(error, trace, exercise.manual_backprop)
+    if refused:
+        return CheckResult(case.name, False, refused, {"diagnosis": guard.DIAGNOSES[error], "trace": trace})
     message = "Your code raised an exception:\n" + trace + _memory_hint(trace, exercise)
     return CheckResult(case.name, False, message, {"trace": trace})
 
@@ -202,7 +199,7 @@ def grade(exercise: Exercise, file: Path, seed: int | None = None) -> Verdict:
         "code": {name: marshal.dumps(c) for name, c in code.items()},
         "functions": list(exercise.functions),
         "cases": [(c.probe.__module__, c.probe.__qualname__, c.args) for c in cases],
-        "manual_backprop": exercise.manual_backprop,
+        "manual_backprop": exercise.forbids_autograd,
         "lessons_dir": str(lessons_dir()),
     }
     report = run_isolated(job, timeout_s=exercise.timeout_s, memory_mb=exercise.memory_mb,
