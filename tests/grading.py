@@ -20,19 +20,29 @@ AUTOGRAD_WAYS = {
 }
 
 
-def grade_source(tmp_path, exercise_id: str, source: str, seed: int = 7, manual_backprop: bool | None = None):
-    """Writes `source` where a workspace keeps the exercise's file and grades it with `seed`."""
+def grade_source(tmp_path, exercise_id: str, source: str, seed: int = 7, manual_backprop: bool | None = None,
+                 siblings: dict[str, str] | None = None):
+    """Writes `source` where a workspace keeps the exercise's file and grades it with `seed`.
+
+    Args:
+        manual_backprop: when given, the exercise must be (or not be) a manual-backprop one.
+        siblings: other files to write beside it, {file name: source} (the learner's own modules,
+            e.g. the value.py that mlp.py imports).
+    """
     ex = load_course().exercise(exercise_id)
     assert ex is not None
     if manual_backprop is not None:
         assert ex.manual_backprop == manual_backprop
     path = tmp_path / ex.file  # exercises/<lesson>/<name>.py, as in a workspace
     path.parent.mkdir(parents=True, exist_ok=True)
+    for name, text in (siblings or {}).items():
+        (path.parent / name).write_text(textwrap.dedent(text))
     path.write_text(textwrap.dedent(source))
     return grade(ex, path, seed=seed)
 
 
 def failure_text(verdict) -> str:
+    """The verdict's error and every failing check as `name: message`, one per line."""
     return "\n".join([verdict.error or ""] + [f"{c.name}: {c.message}" for c in verdict.checks if not c.passed])
 
 

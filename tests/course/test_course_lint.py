@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from tutor.course.packages import lesson_module
+from tutor.grader.cases import Case
 from tutor.grader.grade import grade
 from tutor.paths import course_root
+
+MAX_LINES = 400  # a lesson file of one idea stays short
 
 
 def test_seven_lessons_in_course_order(real_course):
@@ -54,6 +61,48 @@ def test_no_stray_files(real_course):
         if sol_dir.is_dir():
             names = {p.name for p in sol_dir.glob("*.py")}
             assert names == {Path(e.file).name for e in lesson.exercises}, lesson.id
+
+
+def test_lesson_files_are_small():
+    for file in (course_root() / "lessons").rglob("*.py"):
+        lines = len(file.read_text(encoding="utf-8").splitlines())
+        assert lines <= MAX_LINES, f"{file} has {lines} lines: split it into files of one idea"
+
+
+def _plain(value) -> bool:
+    """Data the child can be handed as is: no objects, no functions."""
+    if value is None or isinstance(value, (bool, int, float, str, np.ndarray)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, (str, int)) and _plain(v) for k, v in value.items())
+    return False
+
+
+def _module_level(fn) -> bool:
+    """A function found again by its module and qualified name (no lambda, no closure)."""
+    module = importlib.import_module(fn.__module__)
+    return "<" not in fn.__qualname__ and getattr(module, fn.__qualname__, None) is fn
+
+
+def test_cases_are_plain_data(real_course):
+    """What a clean fork-server needs: each probe by name from a probes module, args plain data,
+    expect/mistakes module-level functions of the args, and a frozen case."""
+    for ex in real_course.exercises:
+        cases = getattr(lesson_module(ex.lesson, "checks"), ex.check)(1234)
+        assert cases, ex.id
+        for case in cases:
+            assert isinstance(case, Case) and dataclasses.is_dataclass(case), ex.id
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                case.args = {}
+            module = case.probe.__module__
+            home = f"zerohero_lessons.{ex.lesson}.probes"
+            assert module == home or module.startswith(home + "."), (ex.id, module)
+            assert _module_level(case.probe), (ex.id, case.probe)
+            assert _plain(case.args), (ex.id, case.name)
+            for fn in (case.expect, case.mistakes):
+                assert fn is None or _module_level(fn), (ex.id, case.name, fn)
 
 
 def _copy_tree(files: dict[str, Path], folder: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib.metadata
 import os
 import socket
@@ -165,17 +164,11 @@ def closed_port() -> str:
 
 @pytest.fixture
 def zerohero(capsys):
-    """Runs `zerohero ARGS…` through a parser like the main CLI's; returns (code, stdout, stderr)."""
-    from tutor.data import cli
-
-    parser = argparse.ArgumentParser(prog="zerohero")  # the global options as the main CLI has them
-    parser.add_argument("--json", action="store_true")
-    parser.add_argument("--data-dir", type=Path)
-    cli.add_parser(parser.add_subparsers(dest="command"))
+    """Runs `zerohero ARGS…` through the CLI's `main`, in-process; returns (code, stdout, stderr)."""
+    from tutor.cli import main
 
     def run(*argv: str) -> tuple[int, str, str]:
-        args = parser.parse_args(list(argv))
-        code = args.func(args)
+        code = main(list(argv))
         out, err = capsys.readouterr()
         return code, out, err
 

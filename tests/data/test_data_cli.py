@@ -13,19 +13,6 @@ from tutor.data.registry import spec
 NAMES_SHA = "0a30b5557f192f32ab962680889aac5f6fda0f4cecf40a6d0b5694f58ea8cc4d"
 
 
-@pytest.fixture
-def zerohero(capsys):
-    """Runs `zerohero ARGS…` through the real CLI's `main`; returns (code, stdout, stderr)."""
-    from tutor.cli import main
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
 def test_status_json_reports_source_hash_and_whether_the_numbers_hold(zerohero, both_data_sets):
     folder, canonical = both_data_sets  # tiny Shakespeare's near copy may stand in
     code, out, err = zerohero("--json", "--data-dir", str(folder), "data", "status")
@@ -153,3 +140,27 @@ def test_the_main_cli_runs_the_data_command(both_data_sets, capsys):
     code = main(["data", "status", "--json", "--data-dir", str(folder)])
     doc = json.loads(capsys.readouterr().out)
     assert code == 0 and all(d["lecture_numbers_hold"] is canonical[d["name"]] for d in doc["datasets"])
+
+
+def test_a_data_dir_that_does_not_exist_is_a_usage_error(zerohero, tmp_path):
+    code, out, err = zerohero("data", "path", "names", "--data-dir", str(tmp_path / "nowhere"))
+    assert (code, out) == (2, "") and "--data-dir takes an existing folder" in err
+    code, out, _ = zerohero("--json", "--data-dir", str(tmp_path / "nowhere"), "data", "status")
+    assert code == 2 and "--data-dir" in json.loads(out)["error"]
+
+
+def test_a_bad_timeout_is_a_usage_error(zerohero):
+    for bad in ("0", "-1", "nan", "1e9"):
+        code, _, err = zerohero("data", "fetch", "names", "--timeout", bad)
+        assert code == 2 and "--timeout takes seconds above 0 and up to 3600" in err
+
+
+def test_data_commands_share_the_cli_exit_codes(zerohero, monkeypatch):
+    from tutor.cli import base, data
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(data.COMMANDS, "status", interrupted)
+    code, _, err = zerohero("data", "status")
+    assert code == base.INTERRUPTED == 130 and "run the same command again" in err

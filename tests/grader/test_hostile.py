@@ -95,7 +95,7 @@ def test_learner_cannot_tamper_with_progress(toy_course, toy_workspace):
     from tutor.course.progress import Progress
 
     Progress(toy_workspace.state_dir).record_attempt("toy.grad", False, 1, "x")
-    db = toy_workspace.db_path
+    db = toy_workspace.state_dir / "progress.db"
     before = db.read_bytes()
     src = (f"def scale(x):\n    import sqlite3\n    c = sqlite3.connect({str(db)!r})\n"
            "    c.execute(\"INSERT INTO attempts(time, exercise, passed) VALUES (0, 'toy.grad', 1)\")\n"

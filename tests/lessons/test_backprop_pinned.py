@@ -7,24 +7,21 @@ the feedback), hard-coded answers and every way into autograd fail.
 from __future__ import annotations
 
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tutor.grader.grade import lesson_module
+from tutor.course.packages import lesson_module
+from tests.conftest import ROOT
 from tests.grading import AUTOGRAD_WAYS, fails_with, failure_text, grade_source
 
 pytestmark = pytest.mark.lesson05
 
 SEEDS = (0, 1, 2024, 987654321)
-ROOT = Path(__file__).resolve().parents[2]
 
 def _grade(tmp_path, exercise_id, source, seed=7):
     return grade_source(tmp_path, exercise_id, source, seed, manual_backprop=True)
 
-
-_text, _fails_with = failure_text, fails_with
 
 
 def _constant_source(function, check, seed, keys):
@@ -98,7 +95,7 @@ CE_STYLES = {
 @pytest.mark.parametrize("seed", SEEDS)
 def test_cross_entropy_right_answers_pass(tmp_path, style, seed):
     verdict = _grade(tmp_path, CE, CE_STYLES[style], seed)
-    assert verdict.passed, _text(verdict)
+    assert verdict.passed, failure_text(verdict)
     assert len(verdict.checks) >= 6
 
 
@@ -115,7 +112,7 @@ def test_cross_entropy_checks_cover_the_edges():
 
 def test_cross_entropy_stub_fails(tmp_path):
     source = (ROOT / "exercises/backprop/cross_entropy.py").read_text()
-    _fails_with(_grade(tmp_path, CE, source), "NotImplementedError", "Lesson 05")
+    fails_with(_grade(tmp_path, CE, source), "NotImplementedError", "Lesson 05")
 
 
 CE_MISTAKES = {
@@ -194,7 +191,7 @@ CE_MISTAKES = {
 def test_cross_entropy_mistakes_are_named(tmp_path, mistake):
     source, phrases = CE_MISTAKES[mistake]
     verdict = _grade(tmp_path, CE, source)
-    _fails_with(verdict, "dlogits (the gradient of the loss with respect to the logits)", *phrases)
+    fails_with(verdict, "dlogits (the gradient of the loss with respect to the logits)", *phrases)
 
 
 def test_naive_exp_fails_only_on_large_logits(tmp_path):
@@ -240,9 +237,9 @@ CE_FORWARD = "F.cross_entropy(l, targets)"
 def test_cross_entropy_cheats_fail(tmp_path, cheat):
     source, phrases = CE_CHEATS[cheat]
     verdict = _grade(tmp_path, CE, source)
-    _fails_with(verdict, *phrases)
+    fails_with(verdict, *phrases)
     if cheat == "returns_float64":  # a dtype slip is not mistaken for a maths mistake
-        assert "Likely mistake" not in _text(verdict)
+        assert "Likely mistake" not in failure_text(verdict)
 
 
 @pytest.mark.parametrize("way", sorted(AUTOGRAD_WAYS))
@@ -252,13 +249,13 @@ def test_cross_entropy_autograd_is_refused(tmp_path, way):
               "    " + body.format(f=CE_FORWARD, x="logits") + "\n    return g\n")
     verdict = _grade(tmp_path, CE, source)
     assert not any(c.passed for c in verdict.checks)
-    _fails_with(verdict, "Manual backprop means manual", f"your code used autograd ({named})")
+    fails_with(verdict, "Manual backprop means manual", f"your code used autograd ({named})")
 
 
 def test_cross_entropy_constant_answers_fail_on_a_fresh_seed(tmp_path):
     source = _constant_source("cross_entropy_backward", "cross_entropy", 11, ["dlogits"])
     assert _grade(tmp_path, CE, source, seed=11).passed  # the answers of seed 11 ...
-    _fails_with(_grade(tmp_path, CE, source, seed=12), "values off")  # ... are no answers for 12
+    fails_with(_grade(tmp_path, CE, source, seed=12), "values off")  # ... are no answers for 12
 
 
 # ## batchnorm
@@ -345,7 +342,7 @@ BN_STYLES = {
 @pytest.mark.parametrize("seed", SEEDS)
 def test_batchnorm_right_answers_pass(tmp_path, style, seed):
     verdict = _grade(tmp_path, BN, BN_STYLES[style], seed)
-    assert verdict.passed, _text(verdict)
+    assert verdict.passed, failure_text(verdict)
     assert len(verdict.checks) >= 5
 
 
@@ -362,7 +359,7 @@ def test_batchnorm_checks_cover_the_edges():
 
 def test_batchnorm_stub_fails(tmp_path):
     source = (ROOT / "exercises/backprop/batchnorm.py").read_text()
-    _fails_with(_grade(tmp_path, BN, source), "NotImplementedError", "Lesson 05")
+    fails_with(_grade(tmp_path, BN, source), "NotImplementedError", "Lesson 05")
 
 
 def _bn(body: str) -> str:
@@ -434,7 +431,7 @@ BN_MISTAKES = {
 @pytest.mark.parametrize("mistake", sorted(BN_MISTAKES))
 def test_batchnorm_mistakes_are_named(tmp_path, mistake):
     source, phrases = BN_MISTAKES[mistake]
-    _fails_with(_grade(tmp_path, BN, source), *phrases)
+    fails_with(_grade(tmp_path, BN, source), *phrases)
 
 
 def test_misplaced_eps_shows_in_the_tiny_variance_cases(tmp_path):
@@ -475,9 +472,9 @@ BN_CHEATS = {
 def test_batchnorm_cheats_fail(tmp_path, cheat):
     source, phrases = BN_CHEATS[cheat]
     verdict = _grade(tmp_path, BN, source)
-    _fails_with(verdict, *phrases)
+    fails_with(verdict, *phrases)
     if cheat == "returns_float64":  # a dtype slip is not mistaken for a maths mistake
-        assert "Likely mistake" not in _text(verdict)
+        assert "Likely mistake" not in failure_text(verdict)
 
 
 BN_FORWARD = "((gamma * (l - l.mean(0)) / ((l - l.mean(0)) ** 2).sum(0).div(len(l) - 1).add(eps).sqrt()) * dout).sum()"
@@ -491,13 +488,13 @@ def test_batchnorm_autograd_is_refused(tmp_path, way):
               "    return g, (dout * x).sum(0).view_as(gamma), dout.sum(0).view_as(gamma)\n")
     verdict = _grade(tmp_path, BN, source)
     assert not any(c.passed for c in verdict.checks)
-    _fails_with(verdict, "Manual backprop means manual", f"your code used autograd ({named})")
+    fails_with(verdict, "Manual backprop means manual", f"your code used autograd ({named})")
 
 
 def test_batchnorm_constant_answers_fail_on_a_fresh_seed(tmp_path):
     source = _constant_source("batchnorm_backward", "batchnorm", 11, ["dx", "dgamma", "dbeta"])
     assert _grade(tmp_path, BN, source, seed=11).passed
-    _fails_with(_grade(tmp_path, BN, source, seed=12), "values off")
+    fails_with(_grade(tmp_path, BN, source, seed=12), "values off")
 
 
 def test_forward_mode_autograd_is_refused(tmp_path):
@@ -516,4 +513,4 @@ def test_forward_mode_autograd_is_refused(tmp_path):
                     g.view(-1)[i] = fwAD.unpack_dual(F.cross_entropy(dual, targets)).tangent
             return g
     """
-    _fails_with(_grade(tmp_path, CE, source), "Manual backprop means manual")
+    fails_with(_grade(tmp_path, CE, source), "Manual backprop means manual")

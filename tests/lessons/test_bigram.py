@@ -12,19 +12,19 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
+from tests.grading import failure_text, grade_source
+
 pytestmark = pytest.mark.lesson02
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT.parent / "shared" / "data"
 LESSON = ROOT / "lessons" / "bigram"
 CORE = ["counts", "probs", "sampling", "nll", "forward", "descent"]
 
-# CURRICULUM.md, bigram rows
+# The lecture's figures (the bigram video and notebook)
 NLL_LECTURE = 2.4543561935424805
 NLL_FLOAT64 = 2.454576820115704
 LECTURE_SAMPLES = ["mor.", "axx.", "minaymoryles.", "kondlaisah.", "anchshizarie."]
@@ -32,48 +32,15 @@ TODAY_SAMPLES = ["cexze.", "momasurailezitynn.", "konimittain.", "llayn.", "ka."
 NEURAL = {"loss_step0": 3.768618583679199, "loss_step1": 3.3788068294525146, "loss_step99": 2.4901304244995117}
 
 
-def need_data() -> Path:
-    """The canonical data folder; skips without it, fails without it on CI."""
-    if not (DATA / "names.txt").is_file():
-        why = f"the canonical names.txt is not in {DATA}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(why + " (required on CI)")
-        pytest.skip(why)
-    return DATA
-
-
-@pytest.fixture()
-def course(monkeypatch):
-    """The real course (not a fixture course another test may have pointed at)."""
-    from tutor.course.loader import load_course
-    from tutor.paths import course_root
-
-    monkeypatch.delenv("ZEROHERO_COURSE", raising=False)
-    course_root.cache_clear()
-    yield load_course()
-    course_root.cache_clear()
-
-
-def grade_source(course, tmp_path: Path, name: str, source: str, seed: int = 7):
-    from tutor.grader.grade import grade
-
-    exercise = course.exercise(f"bigram.{name}")
-    folder = tmp_path / f"{name}-{abs(hash(source)) % 10**8}"
-    folder.mkdir()
-    path = folder / f"{name}.py"
-    path.write_text(source)
-    return grade(exercise, path, seed=seed)
-
-
-def messages(verdict) -> str:
-    return "\n".join([c.message for c in verdict.checks if not c.passed] + [verdict.error or ""])
+def grade_bigram(tmp_path: Path, name: str, source: str, seed: int = 7, siblings: dict[str, str] | None = None):
+    return grade_source(tmp_path, f"bigram.{name}", source, seed, siblings=siblings)
 
 
 # ## The lesson's files
 
 
-def test_lesson_loads_with_tiered_hints(course):
-    lesson = course.lesson("bigram")
+def test_lesson_loads_with_tiered_hints(real_course):
+    lesson = real_course.lesson("bigram")
     assert lesson.ready
     names = [e.name for e in lesson.exercises]
     assert names == CORE + ["trigram", "no_one_hot", "with_cross_entropy"]
@@ -103,17 +70,17 @@ def test_lesson_text_is_terminal_friendly():
 
 @pytest.mark.parametrize("name", CORE + ["trigram", "no_one_hot", "with_cross_entropy"])
 @pytest.mark.parametrize("seed", [1, 20240611])
-def test_reference_passes(course, tmp_path, name, seed):
-    verdict = grade_source(course, tmp_path, name, (LESSON / "solutions" / f"{name}.py").read_text(), seed)
-    assert verdict.passed, messages(verdict)
+def test_reference_passes(real_course, tmp_path, name, seed):
+    verdict = grade_bigram(tmp_path, name, (LESSON / "solutions" / f"{name}.py").read_text(), seed)
+    assert verdict.passed, failure_text(verdict)
     assert len(verdict.checks) >= 4
 
 
 @pytest.mark.parametrize("name", CORE + ["trigram", "no_one_hot", "with_cross_entropy"])
-def test_stub_fails(course, tmp_path, name):
-    verdict = grade_source(course, tmp_path, name, (ROOT / "exercises" / "bigram" / f"{name}.py").read_text())
+def test_stub_fails(real_course, tmp_path, name):
+    verdict = grade_bigram(tmp_path, name, (ROOT / "exercises" / "bigram" / f"{name}.py").read_text())
     assert not verdict.passed
-    assert "NotImplementedError" in messages(verdict)
+    assert "NotImplementedError" in failure_text(verdict)
 
 
 # ## Typical mistakes, recognised by their numbers
@@ -248,25 +215,19 @@ def trigram_nll(P, words, stoi):
 
 @pytest.mark.parametrize("name, source, diagnosis", MISTAKES,
                          ids=[f"{m[0]}-{m[2][:24]}" for m in MISTAKES])
-def test_typical_mistake_is_named(course, tmp_path, name, source, diagnosis):
-    folder = tmp_path / "ws"
-    folder.mkdir()
+def test_typical_mistake_is_named(real_course, tmp_path, name, source, diagnosis):
     # the nll mistakes keep a correct bigram_pairs, imported from a sibling file
-    (folder / "solution_pairs.py").write_text((LESSON / "solutions" / "nll.py").read_text())
-    from tutor.grader.grade import grade
-
-    path = folder / f"{name}.py"
-    path.write_text(textwrap.dedent(source))
-    verdict = grade(course.exercise(f"bigram.{name}"), path, seed=3)
+    siblings = {"solution_pairs.py": (LESSON / "solutions" / "nll.py").read_text()}
+    verdict = grade_bigram(tmp_path, name, source, seed=3, siblings=siblings)
     assert not verdict.passed
-    assert diagnosis in messages(verdict), messages(verdict)
+    assert diagnosis in failure_text(verdict), failure_text(verdict)
 
 
 # ## The training runs
 
 
 def zerohero(*args: str, cwd: Path) -> dict:
-    env = dict(os.environ, ZEROHERO_DATA=str(need_data()), PYTHONPATH=str(ROOT))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))  # ZEROHERO_DATA: from the shared_data fixture
     env.pop("ZEROHERO_COURSE", None)
     proc = subprocess.run([sys.executable, "-m", "tutor.cli", *args, "--json"], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=240)
@@ -275,8 +236,7 @@ def zerohero(*args: str, cwd: Path) -> dict:
 
 
 @pytest.fixture()
-def workspace(tmp_path) -> Path:
-    need_data()
+def workspace(tmp_path, shared_data) -> Path:
     zerohero("init", str(tmp_path / "ws"), cwd=tmp_path)
     return tmp_path / "ws"
 
@@ -297,7 +257,7 @@ def test_train_bigram_reproduces_the_lecture(workspace):
     assert out["samples"] == LECTURE_SAMPLES
     assert out["samples_torch_multinomial"] == TODAY_SAMPLES
     assert all(isinstance(s, str) and s.endswith(".") for s in out["samples"] + out["samples_torch_multinomial"])
-    # the neural bigram (the last digits depend on the number of threads: CURRICULUM's 1e-4)
+    # the neural bigram (the last digits depend on the number of threads: 1e-4)
     for key, value in NEURAL.items():
         assert out["neural"][key] == pytest.approx(value, abs=1e-4), key
     assert out["metrics"]["train_loss"] == pytest.approx(NEURAL["loss_step99"], abs=1e-4)

@@ -6,27 +6,24 @@ the feedback), hard-coded answers and every way into autograd fail.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tutor.grader.grade import lesson_module
+from tutor.course.packages import lesson_module
+from tests.conftest import ROOT
 from tests.grading import AUTOGRAD_WAYS, fails_with, failure_text, grade_source
 
 pytestmark = pytest.mark.lesson07
 
 EX = "gpt.attention_backward"
 SEEDS = (0, 1, 2024, 987654321)
-ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = (ROOT / "lessons/gpt/solutions/attention_backward.py").read_text()
 
 
 def _grade(tmp_path, source, seed=7):
     return grade_source(tmp_path, EX, source, seed, manual_backprop=True)
 
-
-_text, _fails_with = failure_text, fails_with
 
 
 STYLES = {
@@ -85,7 +82,7 @@ STYLES = {
 @pytest.mark.parametrize("seed", SEEDS)
 def test_right_answers_pass(tmp_path, style, seed):
     verdict = _grade(tmp_path, STYLES[style], seed)
-    assert verdict.passed, _text(verdict)
+    assert verdict.passed, failure_text(verdict)
     assert len(verdict.checks) >= 6
 
 
@@ -101,7 +98,7 @@ def test_checks_cover_the_edges():
 
 def test_stub_fails(tmp_path):
     source = (ROOT / "exercises/gpt/attention_backward.py").read_text()
-    _fails_with(_grade(tmp_path, source), "NotImplementedError", "Lesson 07")
+    fails_with(_grade(tmp_path, source), "NotImplementedError", "Lesson 07")
 
 
 def _variant(old: str, new: str) -> str:
@@ -140,7 +137,7 @@ MISTAKES = {
 def test_mistakes_are_named(tmp_path, mistake):
     source, phrases = MISTAKES[mistake]
     verdict = _grade(tmp_path, source)
-    _fails_with(verdict, *phrases)
+    fails_with(verdict, *phrases)
 
 
 CHEATS = {
@@ -164,9 +161,9 @@ CHEATS = {
 def test_cheats_fail(tmp_path, cheat):
     source, phrases = CHEATS[cheat]
     verdict = _grade(tmp_path, source)
-    _fails_with(verdict, *phrases)
+    fails_with(verdict, *phrases)
     if cheat == "returns_float64":
-        assert "Likely mistake" not in _text(verdict)
+        assert "Likely mistake" not in failure_text(verdict)
 
 
 FORWARD = ("((l @ k.transpose(-2, -1) / q.shape[-1] ** 0.5)"
@@ -181,7 +178,7 @@ def test_autograd_is_refused(tmp_path, way):
               "    " + body.format(f=FORWARD, x="q") + "\n    return g, torch.zeros_like(k), torch.zeros_like(v)\n")
     verdict = _grade(tmp_path, source)
     assert not any(c.passed for c in verdict.checks)
-    _fails_with(verdict, "Manual backprop means manual", f"your code used autograd ({named})")
+    fails_with(verdict, "Manual backprop means manual", f"your code used autograd ({named})")
 
 
 def test_constant_answers_fail_on_a_fresh_seed(tmp_path):
@@ -198,4 +195,4 @@ def test_constant_answers_fail_on_a_fresh_seed(tmp_path):
             return tuple(torch.tensor(a, dtype=q.dtype) for a in TABLE[key])
     """
     assert _grade(tmp_path, source, seed=11).passed  # the answers of seed 11 ...
-    _fails_with(_grade(tmp_path, source, seed=12), "values off")  # ... are no answers for 12
+    fails_with(_grade(tmp_path, source, seed=12), "values off")  # ... are no answers for 12

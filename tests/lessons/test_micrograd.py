@@ -12,34 +12,27 @@ from pathlib import Path
 import pytest
 
 from tutor.course.loader import load_course
-from tutor.grader.grade import grade, lesson_module
+from tutor.course.packages import lesson_module
 from tutor.training.api import RunConfig, RunContext
+from tests.conftest import ROOT
+from tests.grading import failure_text, grade_source
 
 pytestmark = pytest.mark.lesson01
 
-ROOT = Path(__file__).resolve().parents[2]
 LESSON = ROOT / "lessons" / "micrograd"
 SOLUTION = {name: (LESSON / "solutions" / f"{name}.py").read_text() for name in ("derivative", "value", "mlp")}
 STUB = {name: (ROOT / "exercises" / "micrograd" / f"{name}.py").read_text() for name in SOLUTION}
 
 
 def _grade(tmp_path: Path, name: str, source: str, seed: int = 1, value: str | None = None):
-    """Writes the learner's file (and, for mlp, a value.py beside it) and grades it."""
-    folder = tmp_path / name
-    folder.mkdir(exist_ok=True)
-    (folder / f"{name}.py").write_text(source)
-    if name == "mlp":
-        (folder / "value.py").write_text(value or SOLUTION["value"])
-    return grade(load_course().exercise(f"micrograd.{name}"), folder / f"{name}.py", seed=seed)
-
-
-def _failures(verdict) -> str:
-    return "\n".join(f"{c.name}: {c.message}" for c in verdict.checks if not c.passed) + (verdict.error or "")
+    """Grades the learner's file; for mlp, with a value.py beside it (the reference by default)."""
+    siblings = {"value.py": value or SOLUTION["value"]} if name == "mlp" else None
+    return grade_source(tmp_path, f"micrograd.{name}", source, seed, siblings=siblings)
 
 
 def _first_failure(verdict, contains: str = "") -> str:
     failed = [c for c in verdict.checks if not c.passed and contains in c.name]
-    assert failed, f"no failing check named *{contains}*:\n{_failures(verdict)}"
+    assert failed, f"no failing check named *{contains}*:\n{failure_text(verdict)}"
     return failed[0].message
 
 
@@ -72,10 +65,10 @@ def test_lesson_loads_with_exercises_in_order():
 def test_reference_passes_and_stub_fails(tmp_path, name):
     for seed in (1, 2):
         verdict = _grade(tmp_path, name, SOLUTION[name], seed=seed)
-        assert verdict.passed, _failures(verdict)
+        assert verdict.passed, failure_text(verdict)
     stub = _grade(tmp_path, name, STUB[name], value=STUB["value"])
     assert not stub.passed
-    assert "NotImplementedError" in _failures(stub)
+    assert "NotImplementedError" in failure_text(stub)
 
 
 def test_cases_differ_between_seeds():
@@ -262,7 +255,7 @@ class Value:
 def test_value_other_correct_styles_pass(tmp_path, source):
     for seed in (3, 4):
         verdict = _grade(tmp_path, "value", source, seed=seed)
-        assert verdict.passed, _failures(verdict)
+        assert verdict.passed, failure_text(verdict)
 
 
 def test_value_feedback_names_the_node_and_the_graph(tmp_path):
@@ -382,7 +375,7 @@ def test_mlp_counts_micrograds_parameters(tmp_path):
 
 def test_mlp_works_on_the_lecture_engine(tmp_path):
     verdict = _grade(tmp_path, "mlp", SOLUTION["mlp"], seed=9, value=LECTURE_ENGINE)
-    assert verdict.passed, _failures(verdict)
+    assert verdict.passed, failure_text(verdict)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -424,7 +417,7 @@ def test_moons_reproduces_micrograds_demo():
     board = next(iter(panels[-1].values()))
     assert board["kind"] == "boundary" and len(board["points"]) == 100 and len(board["extent"]) == 4
     assert ctx.implementation == "reference"
-    assert elapsed < 30, f"the reference moons run took {elapsed:.1f} s"
+    assert elapsed < 600, f"the reference moons run took {elapsed:.1f} s"  # a hang guard; speed is benchmarked, not unit-tested
 
 
 def test_moons_honours_steps_and_seed():

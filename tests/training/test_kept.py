@@ -145,6 +145,51 @@ class TestSampleLessons:
         assert r.returncode == 1 and "train it first" in r.stderr
 
 
+class TestHeadless:
+    """The training modules under the commands return data and print nothing."""
+
+    def test_train_runs_records_and_summarises(self, toy_course, toy_workspace, capsys):
+        from tutor.course.progress import Progress
+        from tutor.training.headless import summary, train
+        from tutor.training.runner import config_for
+
+        lesson = toy_course.lesson("toy")
+        run = lesson.run("fit")
+        prog = Progress(toy_workspace.state_dir)
+        steps = []
+        training = train(lesson, run, config_for(lesson, run, steps=4), workspace=toy_workspace.root,
+                         progress=prog, on_step=steps.append)
+        out = summary(training)
+        assert capsys.readouterr() == ("", "")
+        assert out["status"] == "finished" and out["steps"] == 4 and steps and steps[-1]["step"] <= 4
+        assert out["lecture"] == {"train_loss": 0.0} and set(out["lecture_match"]) == {"train_loss"}
+        assert "error" not in out and Path(out["state_path"]).is_file()
+        assert [r["status"] for r in prog.runs("toy")] == ["finished"]
+
+    def test_a_crash_is_data_too(self, toy_course, toy_workspace):
+        from tutor.course.progress import Progress
+        from tutor.training.headless import summary, train
+        from tutor.training.runner import config_for
+
+        lesson = toy_course.lesson("toy")
+        run = lesson.run("crash")
+        training = train(lesson, run, config_for(lesson, run), workspace=toy_workspace.root,
+                         progress=Progress(toy_workspace.state_dir))
+        out = summary(training)
+        assert out["status"] == "crashed" and "ValueError: boom" in out["error"]
+        assert "ValueError" in training.result.trace
+
+    def test_run_rows(self, toy):
+        from tutor.course.progress import Progress
+        from tutor.training.kept import run_rows
+
+        rows = run_rows(Progress(toy / ".zerohero"), "toy", limit=1)
+        assert len(rows) == 1 and rows[0]["run"] == "crash" and rows[0]["model"] is None
+        assert not rows[0]["model_missing"] and rows[0]["when"][:2] == "20"
+        fit = run_rows(Progress(toy / ".zerohero"))[1]
+        assert fit["model"] == fit["state_path"] and Path(fit["model"]).is_file()
+
+
 def test_the_headless_module_loads_neither_textual_nor_torch():
     code = ("import sys, tutor.training.kept\n"
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'torch'))))")

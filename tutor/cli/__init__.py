@@ -8,6 +8,7 @@ never imports this package.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(e.code or 0)
     except CliError as e:
         # The namespace may not exist yet: --json anywhere on the line asks for JSON.
-        return fail(_Wants(json="--json" in argv), str(e), e.code)
+        return fail(argparse.Namespace(json="--json" in argv), str(e), e.code)
     before = os.environ.get(DATA_ENV)
     if args.data_dir is not None:
         os.environ[DATA_ENV] = str(args.data_dir)  # for the children, which look there
@@ -86,8 +87,3 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `zerohero list | head`: the reader left; that is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return OK
-
-
-class _Wants:
-    def __init__(self, json: bool):
-        self.json = json

@@ -14,6 +14,8 @@ import argparse
 import json
 import sys
 
+from tutor.grader.render import escape
+
 OK, FAILED, USAGE, INTERRUPTED = 0, 1, 2, 130
 
 
@@ -33,7 +35,11 @@ class Parser(argparse.ArgumentParser):
 
 
 def emit(args, obj: dict, text: str = "") -> None:
-    """Prints the JSON object with --json, else the human text."""
+    """Prints the JSON object with --json, else the human text.
+
+    `text` is printed as it is (a verdict carries our own colours): a command escapes what in it
+    came from learner code or files (`tutor.grader.render.escape`); JSON escapes itself.
+    """
     if getattr(args, "json", False):
         sys.stdout.write(json.dumps(obj, indent=2, default=str) + "\n")
     elif text:
@@ -41,9 +47,9 @@ def emit(args, obj: dict, text: str = "") -> None:
 
 
 def fail(args, message: str, code: int) -> int:
-    """Reports an error (as JSON with --json, else on stderr) and returns its exit code."""
+    """Reports an error (as JSON with --json, else on stderr, escaped) and returns its exit code."""
     if getattr(args, "json", False):
         emit(args, {"error": message, "exit_code": code})
     else:
-        print(f"zerohero: {message}", file=sys.stderr)
+        print(f"zerohero: {escape(message)}", file=sys.stderr)
     return code

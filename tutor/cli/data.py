@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tutor.cli.base import FAILED, INTERRUPTED, OK, USAGE
 from tutor.data import registry, report, resolve, store
+from tutor.grader.render import escape
 from tutor.data.model import DataError, DataMissing, UnknownDataset
 
 
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     if as_json:
         print(json.dumps(doc, indent=2))
     elif text:
-        print(text, file=sys.stdout if code == OK else sys.stderr)
+        print(escape(text), file=sys.stdout if code == OK else sys.stderr)  # names from the learner's own file
     return code
 
 

@@ -3,7 +3,7 @@
 argparse only reads types; `validate` then holds each value to its accepted range, naming the
 option, so `--steps -5`, `--seed 99999999999999999999` or a missing `--data-dir` are usage errors
 (exit 2) before any work starts. The ranges of run settings live in `tutor.training.config`, where
-the app reads them too.
+the app reads them too; `--set KEY=VALUE` is checked there once the command knows its run.
 """
 
 from __future__ import annotations
@@ -48,8 +48,6 @@ def validate(args: argparse.Namespace) -> None:
             config.seed(args.seed)
         if getattr(args, "device", None) is not None:
             config.device(args.device, "cpu")
-        if getattr(args, "set", None):
-            args.options = config.parse_pairs(args.set)
     except config.OptionError as e:
         raise CliError(str(e)) from None
     _within(args, "n", "-n", 1, MAX_SAMPLES)

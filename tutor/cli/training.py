@@ -12,7 +12,7 @@ from tutor.grader.render import escape
 
 
 def cmd_train(args) -> int:
-    from tutor.training.config import OptionError
+    from tutor.training.config import OptionError, parse_pairs
     from tutor.training.headless import summary, train
     from tutor.training.runner import config_for, default_device
 
@@ -21,7 +21,7 @@ def cmd_train(args) -> int:
     r = run(les, args.run)
     try:
         cfg = config_for(les, r, steps=args.steps, seed=args.seed, device=args.device or default_device(),
-                         options=getattr(args, "options", {}))
+                         options=parse_pairs(args.set))
     except OptionError as e:
         raise CliError(str(e)) from None
     tty = sys.stderr.isatty() and not args.json
@@ -35,8 +35,7 @@ def cmd_train(args) -> int:
         if args.json:
             emit(args, payload)
             return FAILED
-        return fail(args, escape(f"the run crashed ({result.implementation} code): {result.error}\n{result.trace}".rstrip()),
-                    FAILED)
+        return fail(args, f"the run crashed ({result.implementation} code): {result.error}\n{result.trace}".rstrip(), FAILED)
     emit(args, payload, escape(_summary_text(payload, r)))
     return OK if result.status == "finished" else FAILED
 
@@ -127,7 +126,7 @@ def cmd_sample(args) -> int:
     try:
         result = kept.inspect_model(les.id, run_name, path, n=args.n, seed=args.seed, data_dir=args.data_dir)
     except kept.InspectError as e:
-        return fail(args, escape(str(e)), FAILED)
+        return fail(args, str(e), FAILED)
     meta = {"lesson": les.id, "run": run_name, "model": str(path), "n": args.n, "seed": args.seed}
     head = f"{les.id}/{run_name}: kept model {path.name}"
     if record is not None:

@@ -6,7 +6,6 @@ try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
-from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -107,7 +106,6 @@ def _run(table: Any, where: str, path: Path) -> TrainRun:
         data=f.strings("data", ()),
         options=f.get("options", dict, {}),
         lecture=f.get("lecture", dict, {}),
-        panels=f.strings("panels", ()),
         tolerance=f.get("tolerance", dict, {}),
         ranges={k: tuple(v) if isinstance(v, list) else v for k, v in f.get("ranges", dict, {}).items()},
     )
@@ -186,6 +184,3 @@ def load_course(root: Path | None = None) -> Course:
     """
     return _load((root or lessons_dir()).resolve())
 
-
-def train_run_fields() -> set[str]:
-    return {f.name for f in fields(TrainRun)}

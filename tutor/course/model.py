@@ -57,8 +57,6 @@ class TrainRun:
     (tutor.training.config.accepted_range) is too wide."""
     lecture: dict = field(default_factory=dict)
     """The lecture's figures for this run, by metric name, for comparison."""
-    panels: tuple[str, ...] = ()
-    """Extra views the app shows beside the loss plot (e.g. `boundary`, `samples`)."""
     tolerance: dict = field(default_factory=dict)
     """How close a metric must come to the lecture's to count as reproduced (absolute, by metric
     name); a metric not named here must match to a relative 1e-9 (the lecture's printed digits)."""

@@ -50,6 +50,12 @@ def lesson_module(lesson_id: str, name: str) -> ModuleType:
     return importlib.import_module(qualified(lesson_id, name))
 
 
+def course_module(name: str) -> ModuleType:
+    """Imports `lessons/<name>` as `zerohero_lessons.<name>`, e.g. the shared "makemore" helpers."""
+    mount()
+    return importlib.import_module(f"{ROOT}.{name}")
+
+
 def cache_clear() -> None:
     """Same as `unmount`; kept under the name the lru_cache-based loader had."""
     unmount()

@@ -52,10 +52,6 @@ class Workspace:
         return self.root / ".zerohero"
 
     @property
-    def db_path(self) -> Path:
-        return self.state_dir / "progress.db"
-
-    @property
     def runs_dir(self) -> Path:
         return self.state_dir / "runs"
 

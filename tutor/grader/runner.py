@@ -92,6 +92,11 @@ def _validate(frame: dict, n_cases: int) -> dict:
     return _basic_check(frame, n_cases)
 
 
+def _pending(frames) -> bool:
+    pending = getattr(frames, "pending", 0)
+    return bool(pending() if callable(pending) else pending)
+
+
 class _Status:
     """The keeper's lines: its pid, the jailed child's pid, then how the child ended."""
 
@@ -222,7 +227,7 @@ def run_isolated(job: dict, *, timeout_s: float, memory_mb: int, n_cases: int,
         worker.join(max(0.0, deadline - time.monotonic()))
     report.elapsed_s = time.monotonic() - start
     report.output = output.decode("utf-8", "replace")
-    if report.protocol_error is None and getattr(frames, "pending", lambda: False)():
+    if report.protocol_error is None and _pending(frames):
         report.protocol_error = "the results stream ended mid-message"
     elif report.protocol_error is None and isinstance(frames, _Frames) and len(frames.buf) > frames.pos:
         report.protocol_error = "the results stream ended mid-message"

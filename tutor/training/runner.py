@@ -84,6 +84,8 @@ class Training:
         self._stopping = False
         self._paused_total = 0.0
         self._paused_at: float | None = None
+        self._early_error: str | None = None
+        """A reason the child was never started (a missing data set), set by start()."""
         self._lock = threading.Lock()
 
     # -- control ----------------------------------------------------------------------------
@@ -159,7 +161,7 @@ class Training:
     # -- events -----------------------------------------------------------------------------
     def events(self) -> Iterator[dict]:
         """Step events (with `steps_per_s`, `elapsed_s`, `eta_s`), then one 'done'/'stopped'/'error'."""
-        if getattr(self, "_early_error", None):
+        if self._early_error:
             self.result.status, self.result.error = "crashed", self._early_error
             yield {"kind": "error", "result": self.result}
             return

@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 
 from tutor.grader.cases import Case, Mistake
-import zerohero_lessons.micrograd.probes.value as value_probes
 from zerohero_lessons.micrograd.checks.engine import BUGS, VALUE_TOL, local, simulate, torch_run
+from zerohero_lessons.micrograd.probes import value as value_probes
 from zerohero_lessons.micrograd.probes.program import BINARY, operands
 
 FORMULA = {

@@ -9,7 +9,7 @@ from zerohero_lessons.micrograd.probes.plain import number
 
 
 def function(spec):
-    """Builds a function from plain data, in the child (the grader has its own copy)."""
+    """Builds a function from plain data (the probe calls the learner with it; explanations use it too)."""
     kind = spec[0]
     if kind == "poly":  # Σ c_k·x^k
         coeffs = spec[1]
