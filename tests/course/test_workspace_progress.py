@@ -320,8 +320,9 @@ def test_the_read_only_commands_work_in_a_read_only_workspace(toy_workspace):
     assert out.returncode == 0 and "Reference solution for toy.scale" in out.stdout, out.stderr
 
 
-def test_a_writing_command_in_a_read_only_workspace_says_so_and_exits_1(toy_workspace):
-    out = _zerohero_read_only(toy_workspace, "reset", "toy.scale", "--json")
+@pytest.mark.parametrize("command", [("reset", "toy.scale"), ("check", "toy.scale")])
+def test_writing_commands_in_a_read_only_workspace_say_so_and_exit_1(toy_workspace, command):
+    out = _zerohero_read_only(toy_workspace, *command, "--json")
     assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
     assert "read-only" in json.loads(out.stdout)["error"]
 
