@@ -248,7 +248,7 @@ def test_the_whole_grade_has_a_deadline(toy_course, toy_workspace, monkeypatch):
         def __getattr__(self, name):
             def check(seed):
                 cases = getattr(real("toy", "checks"), name)(seed)
-                return [Case(c.name, c.probe, c.args, expect=lambda: time.sleep(60)) for c in cases]
+                return [Case(c.name, c.probe, c.args, expect=lambda **args: time.sleep(60)) for c in cases]
             return check
 
     def slow_module(lesson, name):

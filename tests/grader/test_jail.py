@@ -155,7 +155,7 @@ def recorded(toy_workspace):
     from tutor.course.progress import Progress
 
     Progress(toy_workspace.state_dir).record_attempt("toy.grad", False, 1, "x")
-    return toy_workspace.db_path
+    return toy_workspace.state_dir / "progress.db"
 
 
 @needs_jail

@@ -220,6 +220,11 @@ class Training:
             self.result.status = "crashed"
             self.result.error = f"the run was stopped: it passed its time limit of {self.deadline_s:g} s"
             yield {"kind": "error", "result": self.result}
+        if self.result.status == "running" and not self._stopping:
+            try:  # the stream ended by itself: let the child report how it ended before we kill
+                self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
         self._kill_group()  # the run is over, whatever the child meant to do next
         self.proc.wait()
         self.result.elapsed_s = self.result.elapsed_s or self.elapsed
