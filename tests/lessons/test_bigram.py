@@ -260,7 +260,8 @@ def test_train_bigram_reproduces_the_lecture(workspace):
     # the neural bigram (the last digits depend on the number of threads: 1e-4)
     for key, value in NEURAL.items():
         assert out["neural"][key] == pytest.approx(value, abs=1e-4), key
-    assert out["metrics"]["train_loss"] == pytest.approx(NEURAL["loss_step99"], abs=1e-4)
+    # printed before the last update: the kept (final) W cannot vouch for it, so it is only reported
+    assert out["reported"]["train_loss"] == pytest.approx(NEURAL["loss_step99"], abs=1e-4)
     assert out["neural"]["samples_lecture_sampler"][:3] == LECTURE_SAMPLES[:3]
 
 
