@@ -130,7 +130,10 @@ def train_bigram(cfg, ctx) -> Iterator[dict]:
 
     losses: list[float] = []
     net_five: list[str] = []
+    measured_W = None  # the weights the last printed loss was measured on (before its update)
     for k in range(steps):
+        if k == steps - 1:
+            measured_W = W.detach().clone().numpy()
         loss = m["descent"].descent_step(W, loss_fn, lr)
         losses.append(float(loss.detach() if isinstance(loss, torch.Tensor) else loss))
         panels = None
@@ -164,7 +167,8 @@ def train_bigram(cfg, ctx) -> Iterator[dict]:
             "word_length": {"min": min(map(len, words)), "max": max(map(len, words))},
             "seed": seed,
         },
-        "state": {"N": N.numpy(), "P": P.numpy(), "W": W.detach().numpy()},
+        "state": {"N": N.numpy(), "P": P.numpy(), "W": W.detach().numpy(),
+                  **({"measured_W": measured_W} if measured_W is not None else {})},
     }
 
 

@@ -140,8 +140,12 @@ def train_moons(cfg, ctx) -> Iterator[dict]:
     gc.disable()
     try:
         first = last = acc = None
+        initial = measured = None  # the parameters the first and the last figures were measured on
         for k in range(steps):
             total, acc = loss()
+            if k == 0 or k == steps - 1:
+                measured = [float(p.data) for p in params]
+                initial = measured if k == 0 else initial
             model.zero_grad()
             total.backward()
             lr = lr0 * (1.0 - 0.9 * k / steps)
@@ -163,8 +167,13 @@ def train_moons(cfg, ctx) -> Iterator[dict]:
         sys.setrecursionlimit(old_limit)
     layers = _layers([float(p.data) for p in params], sizes)
     state = {}
-    for i, (W, b) in enumerate(layers, start=1):
-        state[f"w{i}"], state[f"b{i}"] = W.copy(), b.copy()
+    # The final weights are the trained model; the demo's printed figures belong to the weights
+    # before the first and the last update, which evaluate.py measures again (learner-free).
+    for prefix, values in (("", None), ("initial_", initial), ("measured_", measured)):
+        if prefix and values is None:
+            continue
+        for i, (W, b) in enumerate(layers if values is None else _layers(values, sizes), start=1):
+            state[f"{prefix}w{i}"], state[f"{prefix}b{i}"] = W.copy(), b.copy()
     yield {"done": True, "metrics": {"train_loss": last, "accuracy": float(acc), "initial_loss": first},
            "panels": {"decision boundary": _boundary(layers, X, y01)}, "state": state}
 

@@ -410,8 +410,10 @@ def test_moons_reproduces_micrograds_demo():
     assert steps[-1]["metrics"]["accuracy"] == 1.0
     assert done["done"] and done["metrics"]["accuracy"] == 1.0
     assert math.isclose(done["metrics"]["train_loss"], run.lecture["train_loss"], rel_tol=1e-9)
+    shapes = {"w1": (16, 2), "b1": (16,), "w2": (16, 16), "b2": (16,), "w3": (1, 16), "b3": (1,)}
+    # the trained model, and the weights the first and last figures were measured on (evaluate.py)
     assert {k: v.shape for k, v in done["state"].items()} == {
-        "w1": (16, 2), "b1": (16,), "w2": (16, 16), "b2": (16,), "w3": (1, 16), "b3": (1,)}
+        prefix + k: v for prefix in ("", "initial_", "measured_") for k, v in shapes.items()}
     panels = [e["panels"] for e in steps if "panels" in e]
     assert 10 <= len(panels) <= 12
     board = next(iter(panels[-1].values()))

@@ -61,3 +61,17 @@ def test_bigram_figures_from_the_kept_counts(real_course, shared_data):
     state["N"] = state["N"][:5]
     with pytest.raises(ValueError, match="not 27×27 counts"):
         lesson_module("bigram", "evaluate").evaluate(state, "bigram", _cfg("bigram", "bigram"), lambda n: read_text(n))
+
+
+def test_a_short_moons_run_keeps_what_its_figures_were_measured_on(real_course):
+    """train_moons keeps initial_* and measured_* beside the model, so every figure is re-measured."""
+    model, evaluate = lesson_module("micrograd", "model"), lesson_module("micrograd", "evaluate").evaluate
+    run = real_course.lesson("micrograd").run("moons")
+    cfg = RunConfig(lesson="micrograd", run="moons", steps=3, options=dict(run.options))
+    ctx = RunContext(lesson_dir=ROOT / "lessons" / "micrograd", workspace=None, force_reference=True)
+    events = list(model.train_moons(cfg, ctx))
+    done, steps = events[-1], events[:-1]
+    got = evaluate(done["state"], "moons", cfg, None)
+    assert got["initial_loss"] == pytest.approx(steps[0]["metrics"]["train_loss"], rel=1e-12)
+    assert got["train_loss"] == pytest.approx(steps[-1]["metrics"]["train_loss"], rel=1e-12)
+    assert got["accuracy"] == steps[-1]["metrics"]["accuracy"]
