@@ -260,3 +260,24 @@ def test_printable_writes_out_controls_and_keeps_the_layout():
     assert printable("a\nb\tc") == "a\nb\tc"
     assert printable(f"{ESC}[2J\r\x07\x85\u202eevil\u200b") == "\\x1b[2J\\x0d\\x07\\x85\\u202eevil\\u200b"
     assert printable(ValueError(f"bad {ESC}")) == "bad \\x1b"
+
+
+def test_a_read_only_workspace_is_said_once_and_the_app_goes_on(make):
+    """Progress writes that a read-only workspace refuses are a notification, never a crash."""
+    from tutor.course.progress import ProgressReadOnly
+
+    async def go():
+        app = make()
+
+        def refuse(*args, **kwargs):
+            raise ProgressReadOnly("cannot record the place you were: the workspace folder is read-only.")
+
+        for name in ("set_meta", "record_hint", "record_reset", "record_attempt"):
+            setattr(app.session.progress, name, refuse)
+        async with app.run_test(size=(140, 44)) as pilot:
+            await pilot.press("enter", "2", "h", "h")
+            assert await wait_note(pilot, "read-only")
+            assert sum("read-only" in n for n in app.notes) == 1
+            assert app.is_running
+
+    asyncio.run(go())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -69,6 +70,8 @@ class ZeroHeroApp(App[int]):
         self._drain_timer: Timer | None = None
         self._drained_at = 0.0
         self._closed = False
+        self._said: set[str] = set()
+        """Progress errors already shown, so a read-only workspace is said once."""
         self.calm = Calm()
         """Freezes built screens out of the cycle collector; collects while the learner is idle."""
 
@@ -131,11 +134,27 @@ class ZeroHeroApp(App[int]):
     def _warm_grader(self) -> None:
         self.session.grader.start()
 
+    def _record(self, write, *args) -> None:
+        """A progress write; a read-only or locked workspace is said once, never a crash."""
+        from tutor.course.progress import ProgressError
+
+        try:
+            write(*args)
+        except ProgressError as e:
+            message = str(e)
+            if message in self._said:
+                return
+            self._said.add(message)
+            if self._thread_id == threading.get_ident():
+                self.notify(message, severity="error", timeout=10, markup=False)
+            else:  # the grade worker's thread
+                self.call_from_thread(self.notify, message, severity="error", timeout=10, markup=False)
+
     # -- navigation ---------------------------------------------------------------------------
     def open_lesson(self, lesson: Lesson, exercise_name: str | None = None) -> None:
         from tutor.app.screens.lesson import LessonScreen
 
-        self.session.progress.set_meta("last_lesson", lesson.id)
+        self._record(self.session.progress.set_meta, "last_lesson", lesson.id)
         self.push_screen(LessonScreen(lesson, exercise_name))
 
     def open_training(self, lesson: Lesson) -> None:
@@ -149,7 +168,7 @@ class ZeroHeroApp(App[int]):
 
     @on(ExerciseShown)
     def _exercise_shown(self, message: ExerciseShown) -> None:
-        self.session.progress.set_meta("last_exercise", message.exercise.name)
+        self._record(self.session.progress.set_meta, "last_exercise", message.exercise.name)
 
     @on(TrainViewRequested)
     def _train_view_requested(self, message: TrainViewRequested) -> None:
@@ -228,8 +247,8 @@ class ZeroHeroApp(App[int]):
                                  timeout_s=max(60.0, exercise.timeout_s * 6 + 30))
         if get_current_worker().is_cancelled:
             return
-        s.progress.record_attempt(exercise.id, verdict.passed, verdict.seed, verdict.summary,
-                                  getattr(verdict, "duration_s", 0.0))
+        self._record(s.progress.record_attempt, exercise.id, verdict.passed, verdict.seed, verdict.summary,
+                     getattr(verdict, "duration_s", 0.0))
         self.post_message(VerdictReady(exercise.id, verdict, reason, before))
 
     @on(VerdictReady)
@@ -258,7 +277,7 @@ class ZeroHeroApp(App[int]):
         else:
             for t in rules.tiers_shown(tier):
                 if t not in seen:
-                    progress.record_hint(ex.id, t)
+                    self._record(progress.record_hint, ex.id, t)
         self.changed = Changed(ex.id, "hint")
 
     @on(ExerciseReset)
@@ -267,7 +286,7 @@ class ZeroHeroApp(App[int]):
 
         ex, s = message.exercise, self.session
         backup = reset(s.workspace, ex)
-        s.progress.record_reset(ex.id)
+        self._record(s.progress.record_reset, ex.id)
         s.last_verdicts.pop(ex.id, None)
         self._seen[ex.id] = _digest(s.workspace.file(ex))  # the restored stub is not a save to grade
         self.changed = Changed(ex.id, "reset")
