@@ -120,7 +120,11 @@ class TestLiveRun:
                 await _train_screen(app, pilot)
                 app.screen.query_one("#options").value = "speed=3"
                 await pilot.press("s")
-                assert await wait_note(pilot, "has no option 'speed'")
+                assert await wait_note(pilot, "unknown option 'speed'")
+                app.screen.query_one("#options").value = ""
+                app.screen.query_one("#steps").value = "0"  # 0 is not "the default": the same rule as the CLI
+                await pilot.press("s")
+                assert await wait_note(pilot, "steps takes 1 to 1,000,000, got 0")
                 assert app.live is None
 
         asyncio.run(go())

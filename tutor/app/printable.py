@@ -7,25 +7,18 @@ terminal (a fake green "Passed", a cleared screen) and a bad value cannot take t
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable
 
 from rich.console import RenderableType
 from rich.text import Text
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-"""C0 and C1 controls except newline and tab (which lay the text out), and the invisible format characters
-that hide or reorder what is drawn (zero-width, bidi overrides, isolates): the set the CLI escapes too."""
-
-
-def _escape(match: re.Match) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+from tutor.grader.render import escape
 
 
 def printable(text: Any) -> str:
-    """`text` (any value, as `str` gives it) with each control character written out, e.g. ESC as `\\x1b`."""
-    return _CONTROL.sub(_escape, text if isinstance(text, str) else str(text))
+    """`text` (any value, as `str` gives it) with each control character written out, e.g. ESC as
+    `\\x1b`: the same rule as the CLI's (`tutor.grader.render.escape`)."""
+    return escape(text if isinstance(text, str) else str(text))
 
 
 def drawn(draw: Callable[[], RenderableType], what: str) -> RenderableType:

@@ -10,27 +10,16 @@ from tutor.course.model import TrainRun
 
 
 def parse_options(text: str, run: TrainRun) -> dict:
-    """`lr=0.05 sleep=0` -> {'lr': '0.05', 'sleep': '0'}; keys must be the run's options.
+    """`lr=0.05 sleep=0` -> {'lr': 0.05, 'sleep': 0}: the same rule as `zerohero train --set`.
 
     Raises:
-        ValueError: a malformed pair or an unknown key, said in plain words.
+        ValueError: a malformed pair, an unknown key or a value out of range, said in plain words.
     """
-    out = {}
-    for pair in text.replace(",", " ").split():
-        if "=" not in pair:
-            raise ValueError(f"options are KEY=VALUE pairs; {pair!r} has no '='")
-        key, value = (p.strip() for p in pair.split("=", 1))
-        if key not in run.options:
-            known = ", ".join(f"{k}={v}" for k, v in run.options.items()) or "none"
-            raise ValueError(f"{run.name} has no option {key!r} (its options: {known})")
-        kind = type(run.options[key])
-        if kind in (int, float):
-            try:
-                kind(value)
-            except ValueError:
-                raise ValueError(f"{key} takes a number, got {value!r}") from None
-        out[key] = value
-    return out
+    from tutor.training import config  # no torch: the app's first frame pays nothing for it
+
+    pairs = config.parse_pairs(text.replace(",", " ").split(), flag="options")
+    typed = config.run_options(run, pairs)
+    return {key: typed[key] for key in pairs}
 
 
 class RunControls(Vertical):
@@ -88,10 +77,12 @@ class RunControls(Vertical):
             ValueError: with what to fix.
         """
         run = self.run()
+        from tutor.training import config
+
         text = self.query_one("#steps", Input).value.strip()
-        steps = int(text) if text else run.steps
-        if steps < 1:
-            raise ValueError("steps must be at least 1")
+        if text and not text.lstrip("-").isdigit():
+            raise ValueError(f"steps takes a whole number, got {text!r}")
+        steps = config.steps(int(text) if text else None, run.steps, name="steps")
         return run, steps, parse_options(self.query_one("#options", Input).value, run)
 
     def set_state(self, active: bool, paused: bool) -> None:
