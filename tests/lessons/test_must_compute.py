@@ -188,7 +188,7 @@ def test_the_estimates_are_real(exercise, estimator):
     learner = types.ModuleType("estimate")
     exec(compile(estimate_source(exercise, estimator), "estimate.py", "exec"), learner.__dict__)
     got = protocol.from_plain(protocol.to_plain(case.probe(learner, **case.args)))
-    result = compare_case(case, got, case.expect(), [])
+    result = compare_case(case, got, case.expect(**case.args), [])
     assert result.passed, result.message
 
 
