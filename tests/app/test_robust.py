@@ -50,7 +50,10 @@ def test_hostile_submissions_leave_the_app_responsive(make, toy_workspace):
                 path.write_text(source)
                 await pilot.press("r")
                 await pilot.pause(0.3)
-                assert await _responsive(pilot) < 1.0
+                # Under the check's 3 s limit: a key that waited on the check would take all of it.
+                # (Open and close take ~0.5 s in the pilot on an idle 2-core machine; the benchmark
+                # measures real key latency.)
+                assert await _responsive(pilot) < 2.5
                 assert await wait_for(pilot, lambda: app.session.last_verdicts.get("toy.scale") is not before,
                                       timeout=60)
                 await pilot.pause(0.1)
