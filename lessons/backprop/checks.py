@@ -189,11 +189,21 @@ BN_LABELS = {"dx": "dx (the gradient of the input x)",
 
 
 def batchnorm(seed: int) -> list[Case]:
+    """Random x, gamma and dout, with the edge each typical mistake needs built into every seed:
+
+    - the eps = 1e-3 case has var ≈ 2.5e-3, so a fixed eps = 1e-5 and a missing eps are far from the
+      right answer and from each other (with var ≫ eps they would be within tolerance of each other);
+    - the tiny-variance cases (var < eps) show eps outside the square root, or missing;
+    - N = 2 shows the missing-eps blow-up; N ≠ 32 in the small cases (n = 32 hard-coded);
+    - gamma of shape (D,) and (1, D) both appear (dgamma/dbeta in gamma's shape), and N ≠ D
+      everywhere (summing over the features instead of the batch); every case has N > 1, so
+      the biased variance and the n/(n − 1) factor always show.
+    """
     rng = np.random.default_rng(seed)
     specs = [  # (N, D), dtype, gamma shape, x's std, eps (None: the default), what it is about
         ((32, 64), "float32", "(1, D)", 1.0, None, "the lecture's batch, n_hidden 64"),
         ((32, 200), "float64", "(1, D)", 1.0, None, "the lecture's batch, n_hidden 200"),
-        ((7, 5), "float64", "(D,)", 3.0, 1e-3, "odd sizes, eps = 1e-3"),
+        ((7, 5), "float64", "(D,)", 0.05, 1e-3, "odd sizes, eps = 1e-3 near var"),
         ((2, 3), "float64", "(D,)", 1.0, None, "N = 2, the smallest batch (without eps, dx = 0)"),
         ((16, 10), "float64", "(1, D)", 1e-3, None, "tiny variance (x's std 1e-3, var < eps)"),
         ((12, 9), "float32", "(D,)", 1e-3, None, "tiny variance (x's std 1e-3, var < eps)"),
