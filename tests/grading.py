@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import sys
 import textwrap
@@ -63,17 +64,26 @@ def fails_with(verdict, *phrases) -> None:
 
 # ## The seed sweep's fast path
 
-def load_learner(exercise_id: str, source: str, siblings: dict[str, str] | None = None) -> types.ModuleType:
-    """The learner's module built from trusted test source, in this process (no jail: see `fast_verdict`).
+@contextlib.contextmanager
+def learner_module(exercise_id: str, source: str, siblings: dict[str, str] | None = None):
+    """The learner's module built from trusted test source, in this process (no jail: see `Sweep`).
 
-    Siblings are registered in sys.modules under their file's stem, as the child's importer would
-    find them beside the learner's file, and left there for the probes' own imports.
+    It and its siblings are in sys.modules under their files' stems while the block runs, as the
+    child's importer finds them beside the learner's file, and are taken out after it.
     """
     ex = load_course().exercise(exercise_id)
     assert ex is not None
-    for name, text in (siblings or {}).items():
-        _exec_module(Path(name).stem, textwrap.dedent(text))
-    return _exec_module(Path(ex.file).stem, textwrap.dedent(source))
+    files = {Path(name).stem: text for name, text in {**(siblings or {}), Path(ex.file).name: source}.items()}
+    saved = {name: sys.modules.get(name) for name in files}
+    try:
+        modules = [_exec_module(name, textwrap.dedent(text)) for name, text in files.items()]
+        yield modules[-1]
+    finally:
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
 
 
 def _exec_module(name: str, source: str) -> types.ModuleType:
@@ -110,7 +120,10 @@ class Sweep:
     def failures(self, source: str, seed: int, siblings: dict[str, str] | None = None,
                  until: tuple[str, ...] | list[str] = ()) -> list[CheckResult]:
         """The failing checks for `seed`; with `until`, it stops once their messages hold every phrase."""
-        learner = load_learner(self.exercise_id, source, siblings)
+        with learner_module(self.exercise_id, source, siblings) as learner:
+            return self._grade(learner, seed, until)
+
+    def _grade(self, learner: types.ModuleType, seed: int, until) -> list[CheckResult]:
         failed: list[CheckResult] = []
         for entry in self._cases(seed):
             case, expected, _ = entry

@@ -2,7 +2,7 @@
 tests write (and one for each diagnosis they do not write) fails with its diagnosis, and the lesson's
 solution passes (issue 20).
 
-The sweep grades in-process (tests.grading.fast_verdict: the checks' real cases for the seed, the
+The sweep grades in-process (tests.grading.Sweep: the checks' real cases for the seed, the
 probes run here on copies of the inputs, the real compare_case), since the jailed grader takes a
 third of a second a run; a few seeds of each exercise also go through the real grader, so the fast
 path cannot drift from it. A flaky verdict fails the test and prints the seeds that gave it.
@@ -138,6 +138,7 @@ def test_the_fast_path_agrees_with_the_real_grader(tmp_path, exercise):
         if wrong is not None:
             verdict = grade_source(tmp_path / f"wrong{seed}", exercise, wrong, seed, siblings=wrong_siblings)
             assert not verdict.passed and all(p in failure_text(verdict) for p in phrases), failure_text(verdict)
+            assert _fails_with(_sweep(exercise).failures(wrong, seed, wrong_siblings), phrases)
 
 
 @pytest.mark.parametrize("seed", (28, 263570086))  # the seeds issue 20 found passing it
