@@ -61,21 +61,38 @@ OVERFLOW = NotFinite(
 
 
 def cross_entropy(seed: int) -> list[Case]:
+    """Random logits and targets, with the edge each typical mistake needs built into every seed:
+
+    - the batch of 1 and the lecture's float64 batch draw no target from the last class, so
+      F.one_hot(targets) without num_classes makes too few columns (a shape error, named);
+    - the odd-sized batch has at least two different targets, so dlogits[:, targets] -= 1 (one
+      column per target in every row) differs from the right one-element-per-row update;
+    - N ≠ 32 in all but the lecture's batches (dividing by 32); N > 1 and C > 1 everywhere but the
+      batch of 1 (dividing by N·C, softmax over dim 0, no mean);
+    - the logits near +1000 overflow a plain exp() in any dtype, and in the huge-logits case one row
+      sits 2000 below the others, so subtracting the global max instead of each row's own gives 0/0.
+    """
     rng = np.random.default_rng(seed)
     specs = [  # (N, C), dtype, logit scale, offset, what the case is about
-        ((1, 5), "float64", 2.0, 0.0, "a batch of 1"),
+        ((1, 5), "float64", 2.0, 0.0, "a batch of 1, no target in the last class"),
         ((32, 27), "float32", 2.0, 0.0, "the lecture's batch"),
-        ((32, 27), "float64", 2.0, 0.0, "the lecture's batch"),
+        ((32, 27), "float64", 2.0, 0.0, "the lecture's batch, no target in the last class"),
         ((13, 6), "float64", 3.0, 0.0, "odd sizes"),
         ((5, 11), "float32", 100.0, 0.0, "large logits (×100)"),
-        ((9, 4), "float64", 1000.0, 0.0, "huge logits (×1000)"),
+        ((9, 4), "float64", 1000.0, 0.0, "huge logits (×1000), one row 2000 below the rest"),
         ((7, 10), "float64", 2.0, 1000.0, "all logits near +1000"),
         ((6, 8), "float32", 2.0, -1000.0, "all logits near −1000"),
     ]
     cases = []
     for (n, c), dtype, scale, offset, about in specs:
-        logits = (scale * rng.standard_normal((n, c)) + offset).astype(dtype)
-        targets = rng.integers(0, c, size=n).astype(np.int64)
+        logits = scale * rng.standard_normal((n, c)) + offset
+        if "one row 2000 below" in about:
+            logits[0] -= 2000.0
+        logits = logits.astype(dtype)
+        classes = c - 1 if "no target in the last class" in about else c
+        targets = rng.integers(0, classes, size=n).astype(np.int64)
+        if about == "odd sizes":
+            targets[:2] = rng.choice(c, size=2, replace=False)
         cases.append(Case(
             f"logits {(n, c)} {dtype}, {about}", probes.cross_entropy,
             {"logits": logits, "targets": targets}, expect=_ce_expect, mistakes=_ce_mistakes, dtype=dtype,
@@ -172,11 +189,21 @@ BN_LABELS = {"dx": "dx (the gradient of the input x)",
 
 
 def batchnorm(seed: int) -> list[Case]:
+    """Random x, gamma and dout, with the edge each typical mistake needs built into every seed:
+
+    - the eps = 1e-3 case has var ≈ 2.5e-3, so a fixed eps = 1e-5 and a missing eps are far from the
+      right answer and from each other (with var ≫ eps they would be within tolerance of each other);
+    - the tiny-variance cases (var < eps) show eps outside the square root, or missing;
+    - N = 2 shows the missing-eps blow-up; N ≠ 32 in the small cases (n = 32 hard-coded);
+    - gamma of shape (D,) and (1, D) both appear (dgamma/dbeta in gamma's shape), and N ≠ D
+      everywhere (summing over the features instead of the batch); every case has N > 1, so
+      the biased variance and the n/(n − 1) factor always show.
+    """
     rng = np.random.default_rng(seed)
     specs = [  # (N, D), dtype, gamma shape, x's std, eps (None: the default), what it is about
         ((32, 64), "float32", "(1, D)", 1.0, None, "the lecture's batch, n_hidden 64"),
         ((32, 200), "float64", "(1, D)", 1.0, None, "the lecture's batch, n_hidden 200"),
-        ((7, 5), "float64", "(D,)", 3.0, 1e-3, "odd sizes, eps = 1e-3"),
+        ((7, 5), "float64", "(D,)", 0.05, 1e-3, "odd sizes, eps = 1e-3 near var"),
         ((2, 3), "float64", "(D,)", 1.0, None, "N = 2, the smallest batch (without eps, dx = 0)"),
         ((16, 10), "float64", "(1, D)", 1e-3, None, "tiny variance (x's std 1e-3, var < eps)"),
         ((12, 9), "float32", "(D,)", 1e-3, None, "tiny variance (x's std 1e-3, var < eps)"),

@@ -96,6 +96,17 @@ def _mistakes(dout, q, k, v):
 
 
 def attention_backward(seed: int) -> list[Case]:
+    """Random dout, q, k, v in fixed shapes, which put the edge each typical mistake needs in every seed:
+
+    - T = 1 (two cases): the mask and the softmax's subtraction cannot show there (P = 1), so these
+      cases only see the scale and the transposes' shapes; every other case has T > 1, which shows
+      a missing, upper or after-softmax mask, dS without its subtraction term, dq and dk swapped,
+      and a missing transpose in dq, dk or dv (square T × T weights, not symmetric);
+    - T ≠ hs in every case with T > 1 (8 vs 16, 5 vs 7, 9 vs 2, 6 vs 10), so scaling by 1/√T is
+      told from 1/√hs, and hs ≠ 32, 64, 384, so scaling by 1/√n_embd is too; hs > 1 everywhere,
+      so 1/hs differs from 1/√hs;
+    - float32 and float64 cases (results in the inputs' dtype).
+    """
     rng = np.random.default_rng(seed)
     specs = [  # (B, T, hs), dtype, what it is about
         ((1, 1, 4), "float64", "a single position, T = 1"),

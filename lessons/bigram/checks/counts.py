@@ -55,6 +55,10 @@ def counts_mistakes(words, stoi):
 
 
 def counts(seed: int) -> list[Case]:
+    """Fixed cases carry the edges, made-up words the rest: the lecture's words (more than one letter:
+    the letters' sorted order, '.' at 0, numbering from 1; words of several letters: the '.' before
+    and after each word), one word of one letter, "repeated letters" (aaa, aba: a pair counted
+    twice), and alphabets with two letters never used (their rows and columns stay 0)."""
     rng = np.random.default_rng(seed)
     cases = []
     specs = [("the lecture's emma, olivia, ava", LECTURE_WORDS),

@@ -49,6 +49,9 @@ def mistakes(**args):
 
 
 def descent(seed: int) -> list[Case]:
+    """Three steps in every case (a gradient not reset adds up from step 2); three cases start with a
+    stale W.grad from an earlier step, lr ≠ 1 in three (the learning rate unused), and every case
+    checks W changed in place, the sign of the step and the loss returned (before the update)."""
     rng = np.random.default_rng(seed)
     cases = []
     for V, n, reg, lr, stale, about in [(27, 200, 0.01, 50.0, False, "the lecture's lr 50, first step"),

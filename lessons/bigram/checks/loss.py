@@ -107,6 +107,12 @@ OVERFLOW = NotFinite("Your result has inf or NaN: exp() of logits this large ove
 
 
 def _loss_specs(rng):
+    """The cases' (V, xs, ys, reg, about); each typical mistake has its case in every seed: the batch
+    whose xs miss the last two characters (F.one_hot(xs) without num_classes: too few columns), emma's
+    fixed bigrams (several different targets, so probs[:, ys] differs from one pick per row), reg > 0
+    in all but one case (the regularisation missing, summed or detached), n > 1 in all but one (the
+    NLL summed, not averaged) and n = V (a sum without keepdim broadcasts silently there instead of
+    failing). The rest of xs, ys and W is drawn fresh."""
     emma_x, emma_y = np.array([0, 5, 13, 13, 1]), np.array([5, 13, 13, 1, 0])
     specs = [(27, emma_x, emma_y, None, "the lecture's 5 bigrams of emma, default reg")]
     for V, n, reg, about in [(27, 300, 0.01, "the lecture's vocabulary"), (5, 1, 0.1, "one example"),

@@ -66,6 +66,10 @@ def _random_P(rng, V: int, dtype: str) -> np.ndarray:
 
 
 def nll(seed: int) -> list[Case]:
+    """bigram_pairs on the lecture's words (the '.' at both ends, xs and ys swapped), one word of
+    one letter and made-up words; average_nll on random, non-symmetric P (P[ys, xs]) with n = 1 up
+    to 5000 bigrams: n > 1 shows the total instead of the mean, and the 5000 bigrams make the
+    product of probabilities underflow to 0 in any seed. The sign and the log's base always show."""
     rng = np.random.default_rng(seed)
     cases = []
     letters = alphabet(rng, 5)

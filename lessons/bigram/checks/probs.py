@@ -51,6 +51,10 @@ def explain(key, got, expected):
 
 
 def probs(seed: int) -> list[Case]:
+    """Random counts; every seed has the default smoothing (None), smoothing 0, 0.5 and 5 (the
+    smoothing's own value, not 1), a row of zeros (smoothing keeps it finite), both dtypes; the missing
+    keepdim (columns divided by row sums) shows on random rows, whose sums differ, and every case
+    checks that the counts passed in are left unchanged."""
     rng = np.random.default_rng(seed)
     specs = [  # V, dtype, smoothing (None: the default, 1), what
         (27, "float32", None, "the lecture's size, default smoothing"),

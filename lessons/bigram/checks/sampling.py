@@ -66,6 +66,9 @@ def _random_P(rng, V: int, kind: str) -> np.ndarray:
 
 
 def sampling(seed: int) -> list[Case]:
+    """Random P (some pairs never happen) and a uniform one, each case with its own generator seed:
+    every case checks the same seed twice (generator=g) and the `draw` argument, every name shows a
+    missing final '.' or an opening one, and the random P are not symmetric (sampling a column)."""
     rng = np.random.default_rng(seed)
     cases = []
     for V, n, kind in [(4, 1, "random"), (8, 5, "random"), (27, 5, "uniform"), (27, 12, "random"), (15, 20, "random")]:

@@ -37,6 +37,8 @@ def nll_mistakes(P, words, stoi):
 
 
 def trigram(seed: int) -> list[Case]:
+    """The lecture's words and made-up ones (two '.' in front of each word, not one), one word of one
+    letter, and random P[a, b, c], not symmetric, so indices in the wrong order always show."""
     rng = np.random.default_rng(seed)
     cases = []
     for about, words, letters in [("the lecture's emma, olivia, ava", LECTURE_WORDS, "".join(LECTURE_WORDS)),

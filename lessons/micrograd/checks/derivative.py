@@ -69,6 +69,9 @@ def describe(spec) -> str:
 
 
 def derivative(seed):
+    """Fixed points carry the edges, random ones the rest: slopes 14 and −22 (a flipped sign, a rise
+    not divided by h, or divided twice), x = 2/3 where the slope is 0 and f is not (returning f(x)),
+    and a case called with h = 1e-5 (an h of one's own instead of the one given)."""
     rng = random.Random(seed)
     lecture = ("poly", [5.0, -4.0, 3.0])  # the lecture's f(x) = 3x² − 4x + 5
     specs = [

@@ -174,6 +174,11 @@ def _init_case(seed, nin, nouts) -> Case:
 
 
 def mlp(seed):
+    """Every seed has: a ReLU neuron with one input on each side of 0 (ReLU missing; its bias among
+    the parameters), a linear neuron (nonlin=False), a layer, the lecture's MLP on plain floats with
+    one output (out[0], not a list of one; tanh instead of ReLU; ReLU on the last layer), the moons
+    model (parameters in micrograd's order, bias after weights), a two-output MLP (zero_grad), and
+    an initialisation case (biases start at 0)."""
     rng = random.Random(seed)
     cases = []
     params, xs, coeffs = neuron_data(rng, 3)

@@ -25,6 +25,17 @@ def fresh_explain(key, got, expected):
 
 
 def value(seed):
+    """Every seed has the same kinds of graph, with fresh numbers where the mistake does not need them:
+
+    - a new Value (grad 0.0, not None);
+    - each op alone, with b's size kept 0.2 away from a's so that a*b's grads cannot swap unseen, an
+      int and a float exponent (the missing factor n), relu for a > 0 and for a < 0, and a number on
+      either side of +, -, *, / (__radd__, __rsub__'s order, __rmul__, wrapping a plain number);
+    - values used twice (b = a + a; f = (a*b)·(a + b); b = a*a; c = b + b): `=` instead of `+=`
+      and a backward() that visits nodes without the topological order give the wrong grads there;
+    - the lecture's graphs and micrograd's README (setting the output's grad to 1.0, the reverse
+      order), a chain 200 deep (recursion limits) and three random graphs with shared nodes.
+    """
     rng = random.Random(seed)
     x = graphs.pick(rng, 0.5, 5.0)
     cases = [Case(f"a new Value({x:g})", probes.fresh, {"x": x}, expect=fresh_expect, mistakes=fresh_mistakes,
