@@ -49,7 +49,7 @@ def _heatmap(N: torch.Tensor, labels: list[str]) -> dict:
 
 def _top_pairs(N: torch.Tensor, labels: list[str], k: int = 10) -> str:
     """The k busiest cells as the lecture's figure labels them: the pair, then its count."""
-    counts, flat = N.flatten().topk(k)
+    counts, flat = N.flatten().topk(min(k, N.numel()))  # a tiny alphabet has fewer cells
     V = N.shape[0]
     cells = [f"{labels[int(i) // V]}{labels[int(i) % V]} {int(c):>5,}" for c, i in zip(counts, flat) if c > 0]
     return "\n".join("   ".join(cells[r:r + 5]) for r in range(0, len(cells), 5))

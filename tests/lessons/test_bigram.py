@@ -292,3 +292,13 @@ def test_trigram_beats_bigram_on_dev(workspace):
     assert row["trigram_dev"] < min(r["bigram_dev"] for r in out["smoothing"]) - 0.2
     assert best < 1.0
     assert out["test"]["trigram"] < out["test"]["bigram"]
+
+
+def test_the_busiest_pairs_panel_fits_a_tiny_alphabet():
+    """A names file of one short word has fewer than ten cells: the panel lists what there is."""
+    import torch
+
+    from tutor.course.packages import lesson_module
+
+    top = lesson_module("bigram", "model")._top_pairs(torch.tensor([[0, 3], [2, 1]]), [".", "a"])
+    assert top.split() == [".a", "3", "a.", "2", "aa", "1"]
