@@ -192,6 +192,16 @@ def _line(event: dict) -> bytes:
     ({"kind": "step", "step": 1, "panels": {"p": {"kind": "heatmap", "values": [[1]], "rows": ["a", "b"]}}}, "2 rows labels"),
     ({"kind": "step", "step": 1, "panels": {"p": {"kind": "boundary", "grid": [[1e300]], "extent": [0, 1, 0, 1]}}}, "within"),
     ({"kind": "step", "step": 1, "panels": {"p": {"kind": "pie"}}}, "unknown panel kind"),
+    ({"kind": "step", "step": 1, "panels": {"p": {"kind": "lines", "series": {"a": {"x": [1, 2], "y": [1.0]}}}}}, "2 x for 1 y"),
+    ({"kind": "step", "step": 1, "panels": {"p": {"kind": "lines", "series": {"a": {"y": ["1"]}}}}}, "not a finite number"),
+    ({"kind": "step", "step": 1, "panels": {"p": {"kind": "lines", "series": {}, "log_y": 1}}}, "true or false"),
+    ({"kind": "step", "step": 1, "panels": {"p": {"kind": "lines", "series": {}, "guides": [{"x": 1}]}}}, "unknown key"),
+    ({"kind": "step", "step": 1, "panels": {"p": {"kind": "scatter", "points": [[1, 2, 3]]}}}, "at most 2 items"),
+    ({"kind": "step", "step": 1, "panels": {"p": {"kind": "scatter", "points": [[1, 2]], "labels": []}}}, "0 labels for 1 points"),
+    ({"kind": "step", "step": 1, "panels": {"p": {"kind": "scatter", "points": [[1, 2]], "labels": ["x" * 9]}}}, "at most 8"),
+    ({"kind": "step", "step": 1, "panels": {"p": {"kind": "histogram", "series": {"a": {"values": []}}}}}, "without values"),
+    ({"kind": "step", "step": 1, "panels": {"p": {"kind": "histogram", "series": {"a": {"values": [1]}}, "bins": 0}}}, "bins"),
+    ({"kind": "step", "step": 1, "panels": {"p": {"kind": "histogram", "series": {"a": {"edges": [0, 1], "counts": [1, 2]}}}}}, "want one more"),
     ({"kind": "step", "step": 1, "history": [[1, {"loss": 1.0}, 3]]}, "history"),
     ({"kind": "done", "state": {"allow_pickle": [1]}}, "not a name"),
     ({"kind": "done", "state": {"w": ["a", "b"]}}, "not a numeric array"),
@@ -211,6 +221,16 @@ def test_well_formed_events_pass():
                               "history": [[3, {"loss": 1.5}]],
                               "panels": {"h": {"kind": "hline", "metric": "loss", "value": 2.0, "label": "x"}}}))
     assert step["step"] == 3 and step["panels"]["h"]["value"] == 2.0
+    charts = parse_event(_line({"kind": "step", "step": 1, "panels": {
+        "sweep": {"kind": "lines", "series": {"loss": {"x": [-3, -2, -1], "y": [3.1, None, 2.4]}},
+                  "xlabel": "lr exponent", "marks": [{"x": -1, "label": "chosen"}]},
+        "ratio": {"kind": "lines", "series": {"W1": {"y": [-3.1, -2.9]}}, "guides": [{"y": -3, "label": "1e-3"}]},
+        "C": {"kind": "scatter", "points": [[0.5, -1], [2, 3]], "labels": ["a", "."]},
+        "h": {"kind": "histogram", "series": {"layer 1": {"values": [0.1, -0.9, 0.99]}}, "bins": 40}}}))
+    panels = charts["panels"]
+    assert panels["sweep"]["series"]["loss"]["y"] == [3.1, None, 2.4] and panels["sweep"]["log_y"] is False
+    assert panels["ratio"]["series"]["W1"]["x"] == [0, 1] and panels["ratio"]["guides"] == [{"y": -3, "label": "1e-3"}]
+    assert panels["C"]["labels"] == ["a", "."] and panels["h"]["bins"] == 40
     done = parse_event(_line({"kind": "done", "metrics": {"n": 228146}, "state": {"N": [[1, 2], [3, 4]]}}))
     assert done["state"]["N"].shape == (2, 2) and done["metrics"] == {"n": 228146}
 

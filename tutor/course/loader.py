@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from tutor.course.model import Course, Exercise, Lesson, TrainRun
+from tutor.course.model import Course, Exercise, Lesson, Plot, TrainRun
 from tutor.paths import lessons_dir, stubs_dir
 
 FORMAT_VERSION = 1
@@ -95,6 +95,16 @@ def _exercise(lesson_id: str, table: Any, where: str, path: Path) -> Exercise:
     return ex
 
 
+def _plot(table: dict, where: str, path: Path) -> Plot:
+    f = _Fields(table, where, path)
+    plot = Plot(metrics=f.strings("metrics", ()), log=f.get("log", bool, False),
+                running_mean=f.get("running_mean", int, 0), xlabel=f.get("xlabel", str, "step"))
+    f.done()
+    if plot.running_mean < 0:
+        f.fail("running_mean", "must be 0 (none) or a number of steps")
+    return plot
+
+
 def _run(table: Any, where: str, path: Path) -> TrainRun:
     f = _Fields(table, where, path)
     run = TrainRun(
@@ -108,6 +118,7 @@ def _run(table: Any, where: str, path: Path) -> TrainRun:
         options=f.get("options", dict, {}),
         lecture=f.get("lecture", dict, {}),
         tolerance=f.get("tolerance", dict, {}),
+        plot=_plot(f.get("plot", dict, {}), f"{where}plot.", path),
         ranges={k: tuple(v) if isinstance(v, list) else v for k, v in f.get("ranges", dict, {}).items()},
     )
     f.done()

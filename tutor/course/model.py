@@ -44,6 +44,20 @@ class Exercise:
 
 
 @dataclass(frozen=True)
+class Plot:
+    """How a run's loss plot is drawn from its step metrics (lesson.toml's `plot` table)."""
+
+    metrics: tuple[str, ...] = ()
+    """The metrics drawn, in order; empty: those named like a loss."""
+    log: bool = False
+    """Log y at first (the learner toggles it with `l`)."""
+    running_mean: int = 0
+    """Overlay each series' running mean over this many steps (the lecture averages 1000); 0: none."""
+    xlabel: str = "step"
+    """The x axis's name: what a step event's `step` counts."""
+
+
+@dataclass(frozen=True)
 class TrainRun:
     """A training run a lesson offers, as plain data; its code is `entry` in the lesson's model.py."""
 
@@ -64,6 +78,7 @@ class TrainRun:
     (tutor.training.config.accepted_range) is too wide."""
     lecture: dict = field(default_factory=dict)
     """The lecture's figures for this run, by metric name, for comparison."""
+    plot: Plot = Plot()
     tolerance: dict = field(default_factory=dict)
     """How close a metric must come to the lecture's to count as reproduced (absolute, by metric
     name); a metric not named here must match to a relative 1e-9 (the lecture's printed digits)."""

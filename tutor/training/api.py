@@ -11,14 +11,26 @@ A training entry is a generator in `lessons/<id>/model.py`:
                    "panels": {"boundary": grid}}      # panels: optional, plain data, sent sparingly
         yield {"done": True, "metrics": {...final...}, "samples": [...], "state": {"w": array}}
 
-Panels are keyed by a title and typed by `kind`, so the app draws them knowing nothing of the lesson:
+Panels are keyed by a title and typed by `kind`, so the app draws them knowing nothing of the lesson
+(charts through one plotext widget; docs/lessons.md shows each kind):
+- `{"kind": "lines", "series": {"train": {"x": [...], "y": [...]}, ...}, "xlabel": "lr exponent",
+  "ylabel": "loss", "log_y": False, "guides": [{"y": -3, "label": "1e-3"}], "marks": [{"x": -1,
+  "label": "chosen"}]}`: named series over any x (x defaults to 0, 1, ...; a y of None is a gap,
+  e.g. a loss that went NaN), with horizontal guide lines and vertical marks.
+- `{"kind": "scatter", "points": [[x, y], ...], "labels": ["a", ...], "xlabel": ..., "ylabel": ...}`:
+  points, each drawn as its label (up to 8 characters) where labels are given.
+- `{"kind": "histogram", "series": {"layer 1": {"values": [...]}, ...}, "bins": 50}`: one or several
+  overlaid distributions with a legend, binned over the series' common range (`bins` optional);
+  a series may instead give its own `{"edges": [...], "counts": [...]}` (one more edge than counts).
 - `{"kind": "boundary", "grid": [[score...]...], "extent": [xmin, xmax, ymin, ymax], "points": [[x, y, label]...]}`
 - `{"kind": "heatmap", "rows": [labels], "cols": [labels], "values": [[number...]...]}`
 - `{"kind": "samples", "lines": ["name.", ...]}` (several panels side by side are fine)
-- `{"kind": "histogram", "series": {"layer 1": {"edges": [...], "counts": [...]}, ...}}`
 - `{"kind": "text", "text": "..."}`
 - `{"kind": "hline", "metric": "train_loss", "value": 2.4544, "label": "counting model"}`: a
   reference line drawn on the loss plot.
+Numbers in panels are finite (a NaN or inf stops the run; send None in a `lines` y instead).
+The loss plot itself is drawn from the step events' metrics, as lesson.toml's `plot` table says
+(which metrics, log or linear y at first, a running mean, the x axis's name).
 Send panels every so often (a few times a second at most), not every step.
 
 It never prints: the runner turns events into progress bars, JSON lines or plot points. Metrics use

@@ -22,6 +22,8 @@ MAX_STEP = 10**9
 MAX_PANEL_NUMBER = 1e15
 """Panel numbers are drawn: past this, scaling a point to the screen overflows."""
 MAX_INT = 2**63 - 1
+MAX_POINTS = 200_000
+"""Points in one series of a lines, scatter or histogram panel."""
 IMPLEMENTATIONS = ("learner", "reference", "mixed")
 STATE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 STATE_RESERVED = {"file", "allow_pickle", "args", "kwds"}
@@ -108,6 +110,19 @@ def _matrix(value: Any, where: str, limit: int = 1024) -> list[list]:
     return rows
 
 
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(where, "not true or false")
+    return value
+
+
+def _labels(panel: dict, out: dict, where: str) -> None:
+    """The optional axis labels of a chart panel."""
+    for key in ("xlabel", "ylabel"):
+        if key in panel:
+            out[key] = _str(panel[key], f"{where} {key}", 100)
+
+
 def _dict(value: Any, where: str, limit: int) -> dict:
     if not isinstance(value, dict) or len(value) > limit:
         raise _fail(where, f"not an object of at most {limit} entries")
@@ -161,17 +176,64 @@ def _panel(panel: Any, where: str) -> dict:
         out["value"] = _number(panel.get("value"), f"{where} value", MAX_PANEL_NUMBER)
         out["label"] = _str(panel.get("label", ""), f"{where} label", 200)
     elif kind == "histogram":
-        _keys(panel, {"kind", "series"}, where)
+        _keys(panel, {"kind", "series", "bins", "xlabel", "ylabel"}, where)
         series = {}
-        for name, h in _dict(panel.get("series"), f"{where} series", 64).items():
+        for name, h in _dict(panel.get("series"), f"{where} series", 16).items():
             h = _dict(h, f"{where} series", 2)
+            if "values" in h:
+                _keys(h, {"values"}, where)
+                values = _numbers(h["values"], f"{where} values", MAX_POINTS)
+                if not values:
+                    raise _fail(where, "a series without values")
+                series[_str(name, where, 100)] = {"values": values}
+                continue
             _keys(h, {"edges", "counts"}, where)
             counts = _numbers(h.get("counts"), f"{where} counts", 100_000)
             edges = _numbers(h.get("edges", []), f"{where} edges", 100_001)
             if not counts:
                 raise _fail(where, "a series without counts")
+            if edges and len(edges) != len(counts) + 1:
+                raise _fail(where, f"{len(edges)} edges for {len(counts)} counts (want one more)")
             series[_str(name, where, 100)] = {"counts": counts, "edges": edges}
         out["series"] = series
+        if "bins" in panel:
+            out["bins"] = _int(panel["bins"], f"{where} bins", 1, 400)
+        _labels(panel, out, where)
+    elif kind == "lines":
+        _keys(panel, {"kind", "series", "xlabel", "ylabel", "log_y", "guides", "marks"}, where)
+        series = {}
+        for name, line in _dict(panel.get("series"), f"{where} series", 16).items():
+            line = _dict(line, f"{where} series", 2)
+            _keys(line, {"x", "y"}, where)
+            ys = [None if v is None else _number(v, f"{where} y", MAX_PANEL_NUMBER)
+                  for v in _list(line.get("y"), f"{where} y", MAX_POINTS)]
+            xs = _numbers(line["x"], f"{where} x", MAX_POINTS) if "x" in line else list(range(len(ys)))
+            if len(xs) != len(ys):
+                raise _fail(where, f"{len(xs)} x for {len(ys)} y in series {name[:40]!r}")
+            series[_str(name, where, 100)] = {"x": xs, "y": ys}
+        out["series"] = series
+        out["log_y"] = _bool(panel.get("log_y", False), f"{where} log_y")
+        for key, axis in (("guides", "y"), ("marks", "x")):
+            items = []
+            for g in _list(panel.get(key, []), f"{where} {key}", 16):
+                g = _dict(g, f"{where} {key}", 2)
+                _keys(g, {axis, "label"}, where)
+                items.append({axis: _number(g.get(axis), f"{where} {key}", MAX_PANEL_NUMBER),
+                              "label": _str(g.get("label", ""), f"{where} {key}", 100)})
+            out[key] = items
+        _labels(panel, out, where)
+    elif kind == "scatter":
+        _keys(panel, {"kind", "points", "labels", "xlabel", "ylabel"}, where)
+        points = [_numbers(p, f"{where} a point [x, y]", 2) for p in _list(panel.get("points", []), f"{where} points", MAX_POINTS)]
+        if any(len(p) != 2 for p in points):
+            raise _fail(where, "a point is not [x, y]")
+        out["points"] = points
+        if "labels" in panel:
+            labels = _strings(panel["labels"], f"{where} labels", MAX_POINTS, 8)
+            if len(labels) != len(points):
+                raise _fail(where, f"{len(labels)} labels for {len(points)} points")
+            out["labels"] = labels
+        _labels(panel, out, where)
     else:
         raise _fail(where, f"unknown panel kind {str(kind)[:40]!r}")
     return out
