@@ -14,6 +14,8 @@ import ctypes
 import os
 import sys
 
+from tutor.grader.clib import c_library
+
 _SYS_CREATE, _SYS_ADD_RULE, _SYS_RESTRICT = 444, 445, 446
 _CREATE_VERSION = 1
 _RULE_PATH_BENEATH = 1
@@ -34,16 +36,10 @@ class _PathBeneath(ctypes.Structure):
     _fields_ = [("allowed", ctypes.c_uint64), ("fd", ctypes.c_int32)]
 
 
-def _libc():
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
-
 
 def abi() -> int:
     """The kernel's Landlock ABI version, 0 where there is none (not Linux, or disabled)."""
-    libc = _libc() if sys.platform.startswith("linux") else None
+    libc = c_library() if sys.platform.startswith("linux") else None
     if libc is None:
         return 0
     version = libc.syscall(_SYS_CREATE, None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_VERSION))
@@ -78,7 +74,7 @@ def restrict(readable=None, writable=(), devices=()) -> int:
         devices: device files that may be opened read-write with ioctls (a GPU).
     """
     version = abi()
-    libc = _libc()
+    libc = c_library()
     if not version or libc is None:
         return 0
     fs = _handled(version)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import ctypes
 import os
 
+from tutor.grader.clib import c_library
+
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 NAMES = {CLONE_NEWUSER: "user", CLONE_NEWNET: "network", CLONE_NEWPID: "PID", CLONE_NEWIPC: "IPC",
@@ -25,9 +27,6 @@ MS_REC, MS_PRIVATE = 0x4000, 1 << 18
 SCRATCH = "/dev/shm"
 SCRATCH_SIZE = "16m"
 
-
-def _libc():
-    return ctypes.CDLL(None, use_errno=True)
 
 
 def _write(path: str, text: str) -> None:
@@ -42,7 +41,7 @@ def enter() -> list[str]:
     """Unshares every namespace above and maps the caller's ids to root inside; returns their
     names, or [] where the kernel refuses (user namespaces disabled) and nothing changed."""
     uid, gid = os.geteuid(), os.getegid()
-    if _libc().unshare(ALL) != 0:
+    if c_library().unshare(ALL) != 0:
         return []
     _write("/proc/self/setgroups", "deny")
     _write("/proc/self/uid_map", f"0 {uid} 1")
@@ -58,7 +57,7 @@ def _mount(libc, source, target, fstype, flags, data=None) -> bool:
 def private_mounts(hide=(), scratch: bool = True) -> list[str]:
     """In a fresh mount namespace (as PID 1 of the new PID namespace): own /proc, `hide` folders
     covered, a private scratch tmpfs; returns what took effect."""
-    libc = _libc()
+    libc = c_library()
     done = []
     _mount(libc, None, "/", None, MS_REC | MS_PRIVATE)  # nothing we mount leaks out
     if _mount(libc, "proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC):

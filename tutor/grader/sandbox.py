@@ -24,18 +24,13 @@ import signal
 import stat
 import sys
 
+from tutor.grader.clib import c_library
 from tutor.grader import landlock, namespaces, seccomp
 
 NOBODY = 65534
 _PR_SET_NO_NEW_PRIVS, _PR_SET_PDEATHSIG = 38, 1
 LINUX = sys.platform.startswith("linux")
 
-
-def _libc():
-    try:
-        return ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return None
 
 
 def landlock_abi() -> int:
@@ -187,7 +182,7 @@ def confine(memory_mb: int, cpu_s: float, namespaced: bool = False) -> list[str]
     took effect. `namespaced`: its parent entered namespaces, so this is PID 1 of a new one."""
     layers = []
     os.setsid()  # no controlling terminal; its own group where there is no PID namespace
-    libc = _libc()
+    libc = c_library()
     linux = libc is not None and LINUX
     writable = []
     if linux:
@@ -241,7 +236,7 @@ def confine_run(hide=(), devices=(), prepare=None) -> list[str]:
         devices: device files the run may use (a GPU's /dev/nvidia*).
         prepare: called inside the namespaces, before Landlock and seccomp (a GPU's driver setup).
     """
-    libc = _libc()
+    libc = c_library()
     if libc is None or not LINUX:
         return []
     if plan()[0] and _threads() > 1:
@@ -274,7 +269,7 @@ def _fork_and_keep(libc) -> None:
 
 @functools.lru_cache(maxsize=None)
 def _seccomp_works() -> bool:
-    libc = _libc()
+    libc = c_library()
     return bool(libc and seccomp.supported()) and _try(
         lambda: libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 and seccomp.install(libc))
 

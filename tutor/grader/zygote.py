@@ -14,7 +14,6 @@ a length-prefixed pickle (trusted: grader -> zygote only) plus the job's three d
 
 from __future__ import annotations
 
-import ctypes
 import os
 import pickle
 import signal
@@ -22,6 +21,8 @@ import socket
 import struct
 import sys
 import threading
+
+from tutor.grader.clib import c_library
 
 MAX_JOB = 256 * 1024 * 1024
 _PR_SET_PDEATHSIG = 1
@@ -112,7 +113,7 @@ def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
 
 def _serve(sock: socket.socket, parent: int) -> None:
     """The server loop: one job at a time until the grader closes the socket (or dies)."""
-    libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+    libc = c_library() if sys.platform.startswith("linux") else None
     if libc is not None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
@@ -158,7 +159,7 @@ def _keeper(job: dict, result_fd: int, out_fd: int, status_fd: int) -> None:
     """Between the zygote and the jailed process: namespaces, the fork, the pids, the end."""
     try:
         if sys.platform.startswith("linux"):  # the chain grader -> zygote -> keeper -> child ends as one
-            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            c_library().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         status = socket.socket(fileno=status_fd)
         status.sendall(f"c {os.getpid()}\n".encode())
         from tutor.grader.sandbox import enter_namespaces
