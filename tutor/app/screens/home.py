@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from tutor.app import keys
 from tutor.app.messages import LessonRequested, TrainViewRequested
+from tutor.course import rules
 from tutor.course.model import Lesson
 
 
@@ -35,6 +36,10 @@ def lesson_prompt(session, lesson: Lesson, statuses: dict[str, str]) -> Text:
     if not lesson.ready:
         text.append("   text coming soon", style="italic magenta")
     text.append(f"\n    {lesson.summary}", style="")
+    latest = session.progress.latest()
+    for e in lesson.exercises:
+        if rules.latest_fails(statuses, latest, e):
+            text.append(f"\n    ! {e.title}: {rules.STALE}", style="yellow")
     if lesson.exercises or lesson.runs:
         text.append(f"\n    {session.lesson_next(lesson, statuses, runs)}", style="dim")
     else:

@@ -12,8 +12,10 @@ from tutor.course.model import Exercise
 STYLES = {"passed": "bold green", "failing": "bold red", "not started": "dim"}
 
 
-def prompt(number: int, exercise: Exercise, status: str) -> Text:
-    text = Text.assemble((rules.mark(status) + " ", STYLES[status]), f"{number}. {exercise.title}")
+def prompt(number: int, exercise: Exercise, status: str, stale: bool = False) -> Text:
+    """The exercise's line; a pass whose latest version fails keeps its ✓, in yellow, with a `!`."""
+    mark = (rules.mark(status) + "!", "bold yellow") if stale else (rules.mark(status) + " ", STYLES[status])
+    text = Text.assemble(mark, f"{number}. {exercise.title}")
     if exercise.challenge:
         text.append(" ★", style="yellow")
     return text
@@ -22,11 +24,16 @@ def prompt(number: int, exercise: Exercise, status: str) -> Text:
 class ExerciseList(OptionList):
     """Option ids are exercise names; selecting one posts OptionList.OptionSelected."""
 
-    def set_exercises(self, exercises: tuple[Exercise, ...], statuses: dict[str, str]) -> None:
-        """Fills or refreshes the list, keeping the highlight where it was."""
+    def set_exercises(self, exercises: tuple[Exercise, ...], statuses: dict[str, str],
+                      stale: frozenset[str] = frozenset()) -> None:
+        """Fills or refreshes the list, keeping the highlight where it was.
+
+        Args:
+            stale: Ids of exercises that passed once and whose latest version fails.
+        """
         keep = self.highlighted
         self.clear_options()
-        self.add_options(Option(prompt(i + 1, e, statuses.get(e.id, "not started")), id=e.name)
+        self.add_options(Option(prompt(i + 1, e, statuses.get(e.id, "not started"), e.id in stale), id=e.name)
                          for i, e in enumerate(exercises))
         if keep is not None and keep < len(exercises):
             self.highlighted = keep
