@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.widgets.footer import KeyFooter
 from tutor.app import keys
 from tutor.app.messages import LessonRequested, TrainViewRequested
 from tutor.course import rules
@@ -22,8 +26,9 @@ def bar(done: int, total: int, width: int = 8) -> str:
     return "■" * filled + "□" * (width - filled)
 
 
-def lesson_prompt(session, lesson: Lesson, statuses: dict[str, str]) -> Text:
-    """A lesson's entry: number, title, progress, best run; its summary; what to do next."""
+def lesson_prompt(session, lesson: Lesson, statuses: dict[str, str]) -> Group:
+    """A lesson's entry: number, title, progress, best run; its summary; what to do next. Lines
+    below the title keep their indent when a narrow terminal wraps them."""
     runs = session.progress.runs(lesson.id) if lesson.runs else []
     done, total = session.lesson_counts(lesson, statuses)
     text = Text.assemble((f"{lesson.number:>2}  ", "bold"), (lesson.title, "bold"))
@@ -35,16 +40,16 @@ def lesson_prompt(session, lesson: Lesson, statuses: dict[str, str]) -> Text:
         text.append(f"   {best}", style="cyan")
     if not lesson.ready:
         text.append("   text coming soon", style="italic magenta")
-    text.append(f"\n    {lesson.summary}", style="")
+    below = [Text(lesson.summary)]
     latest = session.progress.latest()
     for e in lesson.exercises:
         if rules.latest_fails(statuses, latest, e):
-            text.append(f"\n    ! {e.title}: {rules.STALE}", style="yellow")
+            below.append(Text(f"! {e.title}: {rules.STALE}", style="yellow"))
     if lesson.exercises or lesson.runs:
-        text.append(f"\n    {session.lesson_next(lesson, statuses, runs)}", style="dim")
+        below.append(Text(session.lesson_next(lesson, statuses, runs), style="dim"))
     else:
-        text.append("\n    not written yet: watch the lecture meanwhile", style="dim italic")
-    return text
+        below.append(Text("not written yet: watch the lecture meanwhile", style="dim italic"))
+    return Group(text, Padding(Group(*below), (0, 0, 0, 4)))
 
 
 class HomeScreen(Screen):
@@ -58,7 +63,7 @@ class HomeScreen(Screen):
         yield Header()
         yield Static(id="next")
         yield OptionList(id="lessons")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_lessons()
@@ -80,9 +85,13 @@ class HomeScreen(Screen):
         options.add_options(Option(lesson_prompt(s, l, statuses), id=l.id) for l in s.course.lessons)
         step, line = s.course_next(statuses)
         self._next = step
-        nxt = Text.assemble(("Next  ", "bold reverse"), " ", line)
+        what = Text(line)
         if step is not None:
-            nxt.append("   (c to continue)", style="dim")
+            what.append("   (c to continue)", style="dim")
+        nxt = Table.grid(padding=(0, 1))  # a wrapped line keeps its indent beside the label
+        nxt.add_column(no_wrap=True)
+        nxt.add_column(ratio=1)
+        nxt.add_row(Text("Next ", style="bold reverse"), what)
         self.query_one("#next", Static).update(nxt)
         if keep is None:
             last = s.progress.get_meta("last_lesson")

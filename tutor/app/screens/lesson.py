@@ -7,8 +7,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
 
+from tutor.app.widgets.footer import KeyFooter
 from tutor.app import keys
 from tutor.app.messages import (ExerciseReset, ExerciseShown, GradeRequested, HintRequested,
                                 TrainViewRequested)
@@ -60,7 +61,7 @@ class LessonScreen(Screen):
                         with VerticalScroll(id="feedback"):
                             yield VerdictPanel(id="verdict")
                             yield HintPanel(id="hints")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = ""
@@ -107,8 +108,10 @@ class LessonScreen(Screen):
         source = self.query_one("#source", SourceView)
         verdict = self.query_one("#verdict", VerdictPanel)
         hints = self.query_one("#hints", HintPanel)
+        body = self.query_one("#work-body")
+        body.display = exercise is not None  # no empty code pane asking for a save
         if exercise is None:
-            head.update(Text("This lesson has no exercises yet.", style="dim"))
+            head.update(Text("This lesson has no exercises yet: read it (1), and watch the lecture.", style="dim"))
             source.show(None, "")
             verdict.verdict = None
             hints.update("")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -12,13 +13,18 @@ from tutor.course.model import Exercise
 STYLES = {"passed": "bold green", "failing": "bold red", "not started": "dim"}
 
 
-def prompt(number: int, exercise: Exercise, status: str, stale: bool = False) -> Text:
-    """The exercise's line; a pass whose latest version fails keeps its ✓, in yellow, with a `!`."""
+def prompt(number: int, exercise: Exercise, status: str, stale: bool = False) -> Table:
+    """The exercise's line, its mark in a gutter so that a wrapped title keeps its indent; a pass
+    whose latest version fails keeps its ✓, in yellow, with a `!`."""
     mark = (rules.mark(status) + "!", "bold yellow") if stale else (rules.mark(status) + " ", STYLES[status])
-    text = Text.assemble(mark, f"{number}. {exercise.title}")
+    title = Text(f"{number}. {exercise.title}")
     if exercise.challenge:
-        text.append(" ★", style="yellow")
-    return text
+        title.append(" ★", style="yellow")
+    grid = Table.grid(padding=0)
+    grid.add_column(width=2, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(mark[0], style=mark[1]), title)
+    return grid
 
 
 class ExerciseList(OptionList):
