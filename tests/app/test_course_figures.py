@@ -15,6 +15,6 @@ def test_the_best_figure_is_the_main_run_s_and_says_its_steps(toy_course, toy_wo
     # A challenge run's lower loss is another model's: it is not the lesson's best.
     progress.record_run("toy", "crash", "reference", 5, "finished", {"train_loss": 0.001}, {})
     progress.record_run("toy", "fit", "reference", 10, "finished", {"train_loss": 0.5}, {"train_loss": 0.0})
-    assert s.best_run(toy) == "best train_loss 0.5 (lecture, at 50 steps 0)"
+    assert s.best_run(toy) == "best train_loss 0.5 (lecture 0, at 50 steps)"
     progress.record_run("toy", "fit", "reference", 50, "finished", {"train_loss": 0.25}, {"train_loss": 0.0})
     assert s.best_run(toy) == "best train_loss 0.25 (lecture 0)"

@@ -92,7 +92,7 @@ class Session:
         lecture, _ = main.figure(key)
         if lecture is not None:  # a record keeps its steps, not its options: like with like by steps
             at = main.unlike(key, steps=r.get("steps"))
-            text += f" (lecture{', at ' + at[0] if at else ''} {fmt(lecture)})"
+            text += f" (lecture {fmt(lecture)}{', at ' + at[0] if at else ''})"
         return text
 
     def lesson_next(self, lesson: Lesson, statuses: dict[str, str], runs: list[dict] | None = None) -> str:

@@ -163,7 +163,9 @@ def _case_error(case: Case, frame: dict, exercise: Exercise) -> CheckResult:
         return CheckResult(case.name, False, refused, {"diagnosis": guard.DIAGNOSES[error], "trace": trace})
     last = trace.strip().splitlines()[-1] if trace.strip() else error
     if error == "NotImplementedError":  # the stub, untouched: said once for the verdict, not per check
-        called = re.findall(r", in (\w+)", trace)
+        # The stub's own words name the function ("Lesson 1: Neuron.__init__"); else the traceback does.
+        said = last.rsplit(": ", 1)[-1].strip() if ": " in last else ""
+        called = [said] if re.fullmatch(r"[\w.]+", said) else re.findall(r", in (\w+)", trace)[-1:]
         details = {"diagnosis": NOT_STARTED, "trace": trace, **({"function": called[-1]} if called else {})}
         return CheckResult(case.name, False, f"Not written yet: {last}", details)
     if error == "ResultError":  # a probe's check of the result's type: about the result, not a crash

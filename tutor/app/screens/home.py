@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rich.console import Group
-from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -26,12 +24,12 @@ def bar(done: int, total: int, width: int = 8) -> str:
     return "■" * filled + "□" * (width - filled)
 
 
-def lesson_prompt(session, lesson: Lesson, statuses: dict[str, str]) -> Group:
-    """A lesson's entry: number, title, progress, best run; its summary; what to do next. Lines
-    below the title keep their indent when a narrow terminal wraps them."""
+def lesson_prompt(session, lesson: Lesson, statuses: dict[str, str]) -> Table:
+    """A lesson's entry: number, title, progress, best run; its summary; what to do next. The
+    number stands in a gutter, so that lines a narrow terminal wraps keep their indent."""
     runs = session.progress.runs(lesson.id) if lesson.runs else []
     done, total = session.lesson_counts(lesson, statuses)
-    text = Text.assemble((f"{lesson.number:>2}  ", "bold"), (lesson.title, "bold"))
+    text = Text(lesson.title, style="bold")
     if total:
         style = "green" if done == total else "yellow" if done else "dim"
         text.append(f"   {bar(done, total)} {done}/{total}", style=style)
@@ -40,16 +38,23 @@ def lesson_prompt(session, lesson: Lesson, statuses: dict[str, str]) -> Group:
         text.append(f"   {best}", style="cyan")
     if not lesson.ready:
         text.append("   text coming soon", style="italic magenta")
-    below = [Text(lesson.summary)]
+    rows = [text, Text(lesson.summary)]
     latest = session.progress.latest()
     for e in lesson.exercises:
         if rules.latest_fails(statuses, latest, e):
-            below.append(Text(f"! {e.title}: {rules.STALE}", style="yellow"))
+            rows.append(Text(f"! {e.title}: {rules.STALE}", style="yellow"))
     if lesson.exercises or lesson.runs:
-        below.append(Text(session.lesson_next(lesson, statuses, runs), style="dim"))
+        rows.append(Text(session.lesson_next(lesson, statuses, runs), style="dim"))
     else:
-        below.append(Text("not written yet: watch the lecture meanwhile", style="dim italic"))
-    return Group(text, Padding(Group(*below), (0, 0, 0, 4)))
+        rows.append(Text("not written yet: watch the lecture meanwhile", style="dim italic"))
+    grid = Table.grid(padding=0)
+    grid.add_column(width=5, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row("", "")  # the space between entries
+    grid.add_row(Text(f"{lesson.number:>2}  ", style="bold"), rows[0])
+    for row in rows[1:]:
+        grid.add_row("", row)
+    return grid
 
 
 class HomeScreen(Screen):
