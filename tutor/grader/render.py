@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from tutor.course.model import Exercise
-from tutor.grader.verdict import Verdict
+from tutor.grader.verdict import NOT_STARTED, Verdict  # noqa: F401 - NOT_STARTED: grade.py's word too
 
 # C0 controls but tab and newline, DEL, C1 controls (ESC and CSI start escape sequences), and the
 # invisible format characters that reorder or hide text (zero-width, bidi overrides, isolates).
@@ -33,8 +33,6 @@ def escape(text: str, keep: str = "\n\t") -> str:
     return _UNSAFE.sub(written, str(text))
 
 
-NOT_STARTED = "not started"
-"""The diagnosis of a check whose code is still the stub (it raised NotImplementedError)."""
 
 Line = list[tuple[str, str]]
 """One line of a check's evidence as (role, text) segments. Roles: 'label', 'expected', 'got', 'dim',
