@@ -45,7 +45,7 @@ def test_list_json(ws):
     lessons = js(r)["lessons"]
     assert [l["id"] for l in lessons] == ["toy", "later"]
     assert lessons[0]["exercises"][0] == {"id": "toy.scale", "title": "Scale a tensor",
-                                          "file": "exercises/toy/scale.py", "status": "not started",
+                                          "file": "exercises/toy/scale.py", "status": "not started", "latest_fails": False,
                                           "challenge": False}
 
 

@@ -1,6 +1,6 @@
 """Lesson 2, exercise 1: the vocabulary and the matrix of bigram counts.
 
-Grade it with:  zerohero check bigram.counts
+Save it: the app (zerohero tutor) checks every save; or run  zerohero check bigram.counts
 """
 
 import torch
@@ -16,7 +16,7 @@ def vocabulary(words: list[str]) -> tuple[dict[str, int], dict[int, str]]:
 
     itos is the inverse of stoi. The words never contain '.' themselves.
     """
-    # TODO: sorted(set(...)) of all the characters, then the two dictionaries
+    # TODO: number the characters, then the two dictionaries
     raise NotImplementedError("Lesson 02: vocabulary")
 
 

@@ -1,6 +1,6 @@
 """Lesson 2, exercise 6: one step of gradient descent.
 
-Grade it with:  zerohero check bigram.descent
+Save it: the app (zerohero tutor) checks every save; or run  zerohero check bigram.descent
 """
 
 from typing import Callable

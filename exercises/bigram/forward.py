@@ -1,6 +1,6 @@
 """Lesson 2, exercise 5: the neural bigram's forward pass and its loss.
 
-Grade it with:  zerohero check bigram.forward
+Save it: the app (zerohero tutor) checks every save; or run  zerohero check bigram.forward
 """
 
 import torch
@@ -19,7 +19,8 @@ def bigram_loss(W: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor, reg: float 
         loss   = −(1/n) Σₖ log probs[k, ys[k]]  +  reg · mean(W²)
 
     Return the loss as a 0-dim tensor that autograd can backpropagate to W (no .item(), no
-    torch.no_grad). Some batches do not contain every character: the one-hot needs num_classes.
+    torch.no_grad). The encoding has V columns even for a batch that does not contain every
+    character.
     """
     # TODO: one-hot, logits, softmax by hand, pick each row's target, NLL + regularisation
     raise NotImplementedError("Lesson 02: bigram_loss")

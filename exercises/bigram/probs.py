@@ -1,6 +1,6 @@
 """Lesson 2, exercise 2: from counts to probabilities, one row at a time, with smoothing.
 
-Grade it with:  zerohero check bigram.probs
+Save it: the app (zerohero tutor) checks every save; or run  zerohero check bigram.probs
 """
 
 import torch
@@ -12,8 +12,8 @@ def probabilities(counts: torch.Tensor, smoothing: float = 1.0) -> torch.Tensor:
         P[i, j] = (N[i, j] + s) / Σₖ (N[i, k] + s)          so that  Σⱼ P[i, j] = 1 for every i
 
     `counts` is a float tensor (float32 or float64); P comes back in the same dtype. Leave
-    `counts` itself unchanged (work on a new tensor). Mind the broadcasting: a sum over dim 1
-    must keep its dimension (keepdim=True) to divide each row by its own sum.
+    `counts` itself unchanged (work on a new tensor). Each row is divided by its own sum, not by
+    another row's or a column's: the checks tell the two apart.
     """
     # TODO: add the smoothing, then divide every row by its sum
     raise NotImplementedError("Lesson 02: probabilities")

@@ -1,6 +1,6 @@
 """Lesson 2, exercise 3: sample names from a bigram probability matrix with a seeded generator.
 
-Grade it with:  zerohero check bigram.sampling
+Save it: the app (zerohero tutor) checks every save; or run  zerohero check bigram.sampling
 """
 
 import torch
@@ -13,11 +13,8 @@ def sample_names(P: torch.Tensor, n: int, g: torch.Generator, itos: dict[int, st
     index from row P[ix] (the distribution of what follows ix), append itos[ix], and stop once
     the index drawn is 0 again (the '.' that ends the word, which is kept).
 
-    Draw with
-
-        ix = torch.multinomial(P[ix], num_samples=1, replacement=True, generator=g).item()
-
-    always passing generator=g, so that the same seed gives the same names. When `draw` is not
+    Draw each index with torch.multinomial from P[ix], one sample with replacement, always with
+    generator=g, so that the same seed gives the same names as the lecture's. When `draw` is not
     None, use ix = draw(P[ix], g) instead: the tutor passes the lecture's old sampler this way.
     The n names share one generator, one after the other.
     """

@@ -1,6 +1,7 @@
 """Lesson 2, challenge 1: a trigram model, by counting. Does it beat the bigram on a dev split?
 
-Grade it with:  zerohero check bigram.trigram     then:  zerohero train bigram trigram
+Save it: the app (zerohero tutor) checks every save; or run  zerohero check bigram.trigram
+Then train it:  t in the app, or  zerohero train bigram trigram
 """
 
 import torch

@@ -1,6 +1,6 @@
 """Lesson 2, challenge 3: the neural bigram's loss with F.cross_entropy.
 
-Grade it with:  zerohero check bigram.with_cross_entropy
+Save it: the app (zerohero tutor) checks every save; or run  zerohero check bigram.with_cross_entropy
 """
 
 import torch

@@ -1,7 +1,8 @@
 """Lesson 1, micrograd: neurons, layers and a multi-layer perceptron made of Values.
 
-Run `zerohero check micrograd.mlp` to grade this file. It builds on your value.py (finish that
-first): `from value import Value` imports the file beside this one.
+Save it and the app (`zerohero tutor`) checks it; or run `zerohero check micrograd.mlp`.
+It builds on your value.py (finish that first): `from value import Value` imports the file beside
+this one.
 """
 
 import random

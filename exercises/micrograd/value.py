@@ -1,8 +1,9 @@
 """Lesson 1, micrograd: a scalar Value that can backpropagate.
 
-Run `zerohero check micrograd.value` to grade this file. The checks build small graphs with your
-Value (every operation below, numbers on either side, values used more than once, a chain 200
-deep) and compare .data and .grad of every node with PyTorch's autograd in float64.
+Save it and the app (`zerohero tutor`) checks it; or run `zerohero check micrograd.value`.
+The checks build small graphs with your Value (every operation below, numbers on either side,
+values used more than once, a chain 200 deep) and compare .data and .grad of every node with
+PyTorch's autograd in float64.
 """
 
 import math

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from tutor.grader.probing import TorchSpy, advise, tensor
+from tutor.grader.probing import ResultError, TorchSpy, advise, tensor
 from zerohero_lessons.makemore.sampling import lecture_draw
 
 
@@ -17,7 +17,7 @@ from zerohero_lessons.makemore.sampling import lecture_draw
 def vocabulary(learner, words):
     result = learner.vocabulary(list(words))
     if not isinstance(result, tuple) or len(result) != 2:
-        raise TypeError("vocabulary should return a tuple (stoi, itos)")
+        raise ResultError("vocabulary should return a tuple (stoi, itos)")
     stoi, itos = result
     letters = [itos.get(i, "") for i in range(1, len(itos))]
     return {"sorted": letters == sorted(letters),
@@ -44,7 +44,7 @@ def probs(learner, counts, smoothing):
 def pairs(learner, words, stoi):
     result = learner.bigram_pairs(list(words), dict(stoi))
     if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise TypeError("bigram_pairs should return a tuple (xs, ys)")
+        raise ResultError("bigram_pairs should return a tuple (xs, ys)")
     return {"xs": result[0], "ys": result[1]}
 
 
@@ -61,7 +61,7 @@ def sample(learner, P, n, gseed, itos):
         names = learner.sample_names(P_t, n, g, dict(itos)) if draw is None else \
             learner.sample_names(P_t, n, g, dict(itos), draw=draw)
         if not isinstance(names, (list, tuple)) or not all(isinstance(s, str) for s in names):
-            raise TypeError(f"sample_names should return a list of strings, got {type(names).__name__}")
+            raise ResultError(f"sample_names should return a list of strings, got {type(names).__name__}")
         return list(names)
 
     first = run()

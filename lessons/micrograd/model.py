@@ -157,7 +157,9 @@ def train_moons(cfg, ctx) -> Iterator[dict]:
             del total
             if gc.get_count()[0] > 200_000:  # the graph had cycles _release could not see
                 gc.collect()
-            event = {"step": k + 1, "total": steps, "metrics": {"train_loss": last, "accuracy": float(acc)}}
+            # initial_loss from step 1 on: the figures show it while the run goes, not only at its end
+            event = {"step": k + 1, "total": steps,
+                     "metrics": {"train_loss": last, "accuracy": float(acc), "initial_loss": first}}
             if (k + 1) % panel_every == 0 or k == 0 or k + 1 == steps:
                 event["panels"] = {"decision boundary": _boundary(_layers([p.data for p in params], sizes), X, y01)}
             yield event

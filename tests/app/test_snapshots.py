@@ -21,6 +21,21 @@ class TestHome:
         assert snap_compare(make(), terminal_size=(80, 24))
 
 
+    def test_home_figures_and_a_stale_pass_80x24(self, make, snap_compare):
+        """The main run's best figure beside the lecture's at its steps, a pass whose latest version
+        fails, and rows that wrap keep their indent (80×24)."""
+        async def before(pilot):
+            p = pilot.app.session.progress
+            p.record_attempt("toy.scale", True, 7, "passed 3 checks")
+            p.record_attempt("toy.scale", False, 8, "1/3 checks failed")
+            p.record_run("toy", "crash", "reference", 5, "finished", {"train_loss": 0.001}, {})
+            p.record_run("toy", "fit", "learner", 10, "finished", {"train_loss": 0.5}, {"train_loss": 0.0})
+            pilot.app.screen.refresh_lessons()
+            await wait_text(pilot, "latest version fails")
+
+        assert snap_compare(make(), terminal_size=(80, 24), run_before=before)
+
+
 class TestLesson:
     def test_read(self, make, snap_compare):
         """The lesson's Markdown, the lecture link, the exercise list."""

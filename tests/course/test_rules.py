@@ -74,3 +74,30 @@ def test_solution_opens_on_a_pass_and_lives_in_the_lesson_folder():
 def test_solution_path_of_the_real_course_exists(real_course):
     for e in real_course.exercises:
         assert rules.solution_path(real_course, e).is_file(), e.id
+
+
+def test_next_goes_through_written_lessons_only():
+    """A lesson without its text (lesson 5's pinned exercises) is never offered as next."""
+    unwritten = Lesson(id="three", number=3, title="Three", summary="", video="", path=Path("/course/three"),
+                       exercises=(ex("three", "d"),), ready=False)
+    course = Course(lessons=(ONE, unwritten, TWO), root=Path("/course"))
+    done_one = passed("one.a", "one.b", "one.star")
+    assert rules.next_exercise(course, done_one).id == "two.c"
+    assert rules.next_step(course, done_one, trained={"one"}) == rules.NextStep(TWO, TWO.exercises[0])
+    assert rules.next_step(course, {**done_one, **passed("two.c")}, trained={"one"}) is None
+    assert rules.written(course) == (ONE, TWO)
+
+
+def test_a_pass_whose_latest_version_fails_is_named_for_the_run_that_uses_it():
+    run = TrainRun(name="fit", title="Fit", entry="fit", steps=10, uses=("one.a", "one.b"))
+    statuses = passed("one.a", "one.b")
+    assert rules.stale_uses(run, statuses, {"one.a": True, "one.b": True}) == []
+    assert rules.stale_note(run, statuses, {"one.a": True}) == ""
+    latest = {"one.a": False, "one.b": True}
+    assert rules.latest_fails(statuses, latest, ONE.exercises[0])
+    assert not rules.latest_fails({"one.a": "failing"}, latest, ONE.exercises[0])  # never passed: just failing
+    assert rules.stale_uses(run, statuses, latest) == ["one.a"]
+    assert rules.stale_note(run, statuses, latest).startswith(f"one.a {rules.STALE}: this run uses that version")
+    assert rules.run_code(run, statuses) == "your code"
+    assert rules.run_code(run, passed("one.a")).startswith("mixed")
+    assert rules.run_code(run, {}).startswith("the reference")

@@ -302,3 +302,20 @@ def test_the_busiest_pairs_panel_fits_a_tiny_alphabet():
 
     top = lesson_module("bigram", "model")._top_pairs(torch.tensor([[0, 3], [2, 1]]), [".", "a"])
     assert top.split() == [".a", "3", "a.", "2", "aa", "1"]
+
+
+def test_a_stub_says_once_it_is_not_started_and_a_wrong_type_is_not_a_crash(real_course, tmp_path):
+    from tutor.grader.render import render_verdict
+
+    ex = real_course.exercise("bigram.counts")
+    stub = grade_bigram(tmp_path, "counts", (ROOT / "exercises" / "bigram" / "counts.py").read_text())
+    text = render_verdict(stub, ex)
+    assert text.count("NotImplementedError") == 1 and "Not started: vocabulary, count_bigrams still raise" in text
+    assert stub.summary.startswith("not started")
+    source = (LESSON / "solutions" / "forward.py").read_text().replace("    return -", "    return float(-")
+    source = source.replace("(W**2).mean()\n", "(W**2).mean())\n")
+    assert "return float(" in source and source.count("(") == source.count(")")
+    wrong = grade_bigram(tmp_path / "float", "forward", source)
+    said = render_verdict(wrong, real_course.exercise("bigram.forward"))
+    assert "Your result is not what the exercise asks for: bigram_loss's result" in said
+    assert "raised an exception" not in said and said.count("should be a torch tensor") == 1

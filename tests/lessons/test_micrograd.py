@@ -429,3 +429,5 @@ def test_moons_honours_steps_and_seed():
     assert len(lecture) == 3 and lecture[-2]["total"] == 2
     assert lecture[0]["metrics"]["train_loss"] == 0.8958441028683222
     assert other[0]["metrics"]["train_loss"] != lecture[0]["metrics"]["train_loss"]
+    # the loss before the first step is known from step 1 on: the figures show it while the run goes
+    assert [e["metrics"]["initial_loss"] for e in lecture[:2]] == [0.8958441028683222] * 2

@@ -69,24 +69,30 @@ class Session:
         return sum(statuses.get(e.id) == "passed" for e in lesson.exercises), len(lesson.exercises)
 
     def best_run(self, lesson: Lesson, runs: list[dict] | None = None) -> str:
-        """The best finished run's headline figure beside the lecture's, or ''."""
+        """The best finished run of the lesson's main run (its first: a challenge's figures are
+        another model's), its headline figure beside the lecture's where the steps are the lecture's."""
+        if not lesson.runs:
+            return ""
+        main = lesson.runs[0]
         runs = self.progress.runs(lesson.id) if runs is None else runs
         best: tuple[float, str, dict] | None = None
         for r in runs:
-            if r.get("status") != "finished":
+            if r.get("status") != "finished" or r.get("run") != main.name:
                 continue
             metrics = r.get("metrics") or {}
             key = next((k for k in ("val_loss", "train_loss", "loss") if isinstance(metrics.get(k), (int, float))), None)
             if key is None:
                 continue
             if best is None or metrics[key] < best[0]:
-                best = (metrics[key], key, r.get("lecture") or {})
+                best = (metrics[key], key, r)
         if best is None:
             return ""
-        value, key, lecture = best
+        value, key, r = best
         text = f"best {key} {fmt(value)}"
-        if isinstance(lecture.get(key), (int, float)):
-            text += f" (lecture {fmt(lecture[key])})"
+        lecture, _ = main.figure(key)
+        if lecture is not None:  # a record keeps its steps, not its options: like with like by steps
+            at = main.unlike(key, steps=r.get("steps"))
+            text += f" (lecture {fmt(lecture)}{', at ' + at[0] if at else ''})"
         return text
 
     def lesson_next(self, lesson: Lesson, statuses: dict[str, str], runs: list[dict] | None = None) -> str:
@@ -118,21 +124,16 @@ class Session:
         return step, f"Lesson {lesson.number}, {lesson.title}: {what}"
 
     def implementation_for(self, lesson: Lesson, run: TrainRun, statuses: dict[str, str], ran: str = "") -> str:
-        """Which code a run uses, in words: 'your code', 'the reference (…)' or 'mixed (…)'.
+        """Which code a run uses, in words (`rules.run_code`, as the CLI's)."""
+        return rules.run_code(run, statuses, ran)
 
-        Args:
-            ran: What the child reported ('reference', …); empty to predict it from the statuses.
-        """
-        waiting = [u for u in run.uses if statuses.get(u) != "passed"]
-        names = ", ".join(waiting) or "its exercises"
-        verb = "passes" if len(waiting) == 1 else "pass"
-        if not run.uses:
-            return "the reference"
-        if ran == "reference" or len(waiting) == len(run.uses):
-            return f"the reference (yours takes over once {names} {verb})"
-        if waiting:
-            return f"mixed: your code, and the reference until {names} {verb}"
-        return "your code"
+    def stale_note(self, run: TrainRun) -> str:
+        """The warning for a run whose exercises passed but fail now (`rules.stale_note`), or ''."""
+        return rules.stale_note(run, self.statuses(), self.progress.latest())
+
+    def stale(self, exercise: Exercise) -> bool:
+        """Passed once, latest version fails (from the record, so also after a restart)."""
+        return rules.latest_fails(self.statuses(), self.progress.latest(), exercise)
 
 
 def _quietly(fn) -> None:

@@ -1,7 +1,7 @@
 """Provides `watch`: file events on the workspace's exercises (watchfiles), with a polling safety net.
 
 Run it as an async worker (`group="watch"`). It calls `changed(path)` for every Python file that
-was written. File events come through `watchfiles.awatch`; a poller compares modification times
+was written or deleted (a deleted exercise is graded too, so its old feedback does not stay). File events come through `watchfiles.awatch`; a poller compares modification times
 beside it, because events do not arrive everywhere (network and container mounts, some editors'
 save strategies, an inotify limit). The receiver de-duplicates by content, so a save seen both
 ways is graded once.
@@ -35,7 +35,7 @@ def snapshot(root: Path) -> Snapshot:
 
 
 async def poll(root: Path, changed: Callable[[Path], None], period_s: float = POLL_S) -> None:
-    """Calls `changed` for files whose mtime or size moved since the last look, forever."""
+    """Calls `changed` for files whose mtime or size moved, or that went, since the last look, forever."""
     before = await asyncio.to_thread(snapshot, root)
     while True:
         await asyncio.sleep(period_s)
@@ -43,13 +43,15 @@ async def poll(root: Path, changed: Callable[[Path], None], period_s: float = PO
         for path, stamp in now.items():
             if before.get(path) != stamp:
                 changed(path)
+        for path in before.keys() - now.keys():
+            changed(path)
         before = now
 
 
 async def events(root: Path, changed: Callable[[Path], None]) -> bool:
     """Calls `changed` on file events until cancelled; False at once when events are unavailable."""
     try:
-        from watchfiles import Change, awatch
+        from watchfiles import awatch
     except ImportError:
         return False
     if not root.is_dir():
@@ -57,7 +59,7 @@ async def events(root: Path, changed: Callable[[Path], None]) -> bool:
     try:
         async for batch in awatch(root, debounce=400, step=30, recursive=True):
             for change, raw in batch:
-                if change != Change.deleted and raw.endswith(".py"):
+                if raw.endswith(".py"):
                     changed(Path(raw))
     except (OSError, RuntimeError):
         return False

@@ -22,18 +22,21 @@ def cmd_init(args) -> int:
 
 def cmd_list(args) -> int:
     c, ws = course(), workspace(args)
-    statuses = progress(ws).statuses()
+    prog = progress(ws)
+    statuses, latest = prog.statuses(), prog.latest()
     lessons, lines = [], []
     for l in c.lessons:
         exs = [{"id": e.id, "title": e.title, "file": e.file, "status": rules.status(statuses, e),
-                "challenge": e.challenge} for e in l.exercises]
+                "latest_fails": rules.latest_fails(statuses, latest, e), "challenge": e.challenge}
+               for e in l.exercises]
         lessons.append({"id": l.id, "number": l.number, "title": l.title, "ready": l.ready,
                         "exercises": exs, "runs": [r.name for r in l.runs]})
         done = sum(e["status"] == rules.PASSED for e in exs)
         tag = "" if l.ready else "  (text coming)"
         lines.append(f"{l.number}. {l.id:<10} {l.title}  [{done}/{len(exs)}]{tag}")
         for e in exs:
-            lines.append(f"     {rules.mark(e['status'])} {e['id']:<28} {e['title']}")
+            stale = f"   ({rules.STALE})" if e["latest_fails"] else ""
+            lines.append(f"     {rules.mark(e['status'])} {e['id']:<28} {e['title']}{stale}")
     emit(args, {"workspace": str(ws.root), "lessons": lessons}, "\n".join(lines))
     return OK
 
@@ -48,8 +51,9 @@ def cmd_check(args) -> int:
     else:
         ex = rules.next_exercise(c, prog.statuses())
         if ex is None:
-            emit(args, {"exercise": None, "passed": True, "message": "every exercise passes"},
-                 "Every exercise passes. Well done!")
+            emit(args, {"exercise": None, "passed": True, "message": "every exercise of the written lessons passes"},
+                 "Every exercise of the lessons written so far passes. Well done! (zerohero check ID "
+                 "grades any other exercise.)")
             return OK
     ok, how = isolation_report()
     if not ok:

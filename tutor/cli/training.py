@@ -24,13 +24,20 @@ def cmd_train(args) -> int:
                          options=parse_pairs(args.set))
     except OptionError as e:
         raise CliError(str(e)) from None
+    from tutor.course import rules
+
+    prog = progress(ws)
+    stale = rules.stale_note(r, prog.statuses(), prog.latest()) if not args.reference else ""
+    if stale and not args.json:  # said before the run, as the training screen says it
+        sys.stderr.write(escape(f"note: {stale}") + "\n")
     tty = sys.stderr.isatty() and not args.json
     bar = _Bar() if tty else None
-    training = train(les, r, cfg, workspace=ws.root, progress=progress(ws), force_reference=args.reference,
+    training = train(les, r, cfg, workspace=ws.root, progress=prog, force_reference=args.reference,
                      data_dir=args.data_dir, on_step=bar)
     if bar is not None:
         sys.stderr.write("\n")
     result, payload = training.result, summary(training)
+    payload["latest_fails"] = rules.stale_uses(r, prog.statuses(), prog.latest()) if not args.reference else []
     if result.status == "crashed":
         if args.json:
             emit(args, payload)
@@ -46,16 +53,27 @@ def _summary_text(p: dict, run) -> str:
              f"— {p['implementation']} implementation ({used})"]
     lines += [f"  data: {d}" for d in p["datasets"]]
     for key, value in p["metrics"].items():
-        lecture = p["lecture"].get(key)
-        mark = {True: " ✓ reproduced", False: " ✗ differs", None: ""}[p["lecture_match"].get(key)]
-        versus = f"   (lecture: {lecture}{mark})" if lecture is not None else ""
-        lines.append(f"  {key:<14} {value}{versus}")
+        lines.append(f"  {key:<14} {value}{_versus(p, key)}")
     for key, value in p["reported"].items():
         if key not in p["metrics"]:  # what the run's code said, which our code could not measure
             lines.append(f"  {key:<14} {value}   (reported by the run, not measured on the kept model)")
     if p["samples"]:
         lines.append("  samples: " + " ".join(p["samples"]))
     return "\n".join(lines)
+
+
+def _versus(p: dict, key: str) -> str:
+    """The figure a metric is shown beside: the lecture's or the tutor's exact one, with a verdict only
+    where the run's settings are the ones that figure belongs to ("lecture, at 100 steps" otherwise)."""
+    whose, figure = ("lecture", p["lecture"].get(key)) if key in p["lecture"] else \
+        ("the tutor's exact figure", p.get("exact", {}).get(key))
+    if figure is None:
+        return ""
+    at = p.get("lecture_at", {}).get(key)
+    if at:
+        return f"   ({whose}, at {at}: {figure})"
+    mark = {True: " ✓ reproduced", False: " ✗ differs", None: ""}[p["lecture_match"].get(key)]
+    return f"   ({whose}: {figure}{mark})"
 
 
 class _Bar:

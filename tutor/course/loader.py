@@ -117,6 +117,9 @@ def _run(table: Any, where: str, path: Path) -> TrainRun:
         data=f.strings("data", ()),
         options=f.get("options", dict, {}),
         lecture=f.get("lecture", dict, {}),
+        exact=f.get("exact", dict, {}),
+        lecture_depends={k: tuple(v) if isinstance(v, list) else v
+                         for k, v in f.get("lecture_depends", dict, {}).items()},
         tolerance=f.get("tolerance", dict, {}),
         plot=_plot(f.get("plot", dict, {}), f"{where}plot.", path),
         ranges={k: tuple(v) if isinstance(v, list) else v for k, v in f.get("ranges", dict, {}).items()},
@@ -128,8 +131,17 @@ def _run(table: Any, where: str, path: Path) -> TrainRun:
         if option not in run.options or not numbers or not bounds[0] <= bounds[1]:
             f.fail("ranges", f"{option!r} must be an option with [lowest, highest] numbers")
     for metric, value in run.tolerance.items():
-        if metric not in run.lecture or not isinstance(value, (int, float)) or value < 0:
-            f.fail("tolerance", f"{metric!r} must be a lecture metric with a number >= 0")
+        if metric not in run.lecture and metric not in run.exact or not isinstance(value, (int, float)) or value < 0:
+            f.fail("tolerance", f"{metric!r} must be a lecture (or exact) metric with a number >= 0")
+    for metric, value in run.exact.items():
+        if metric in run.lecture or not isinstance(value, (int, float)) or isinstance(value, bool):
+            f.fail("exact", f"{metric!r} must be a number the lecture's table does not hold")
+    settings = {"steps", "seed", *run.options}
+    for metric, names in run.lecture_depends.items():
+        if metric not in run.lecture and metric not in run.exact or not isinstance(names, tuple) or not all(
+                isinstance(n, str) and n in settings for n in names):
+            f.fail("lecture_depends", f"{metric!r} must be a lecture metric with a list of settings "
+                                      f"among {sorted(settings)}")
     return run
 
 

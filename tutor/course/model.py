@@ -82,11 +82,49 @@ class TrainRun:
     tolerance: dict = field(default_factory=dict)
     """How close a metric must come to the lecture's to count as reproduced (absolute, by metric
     name); a metric not named here must match to a relative 1e-9 (the lecture's printed digits)."""
+    exact: dict = field(default_factory=dict)
+    """Figures the tutor computed exactly where the lecture printed none (nll_float64): compared
+    like the lecture's, but shown as the tutor's own."""
+    lecture_depends: dict = field(default_factory=dict)
+    """Metric -> the settings its figure depends on (`steps`, `seed`, option names). A figure is
+    compared only on a run whose such settings are the lesson's defaults, where the lecture's (or
+    the exact) figure belongs; a metric not named here depends on every setting."""
 
-    def matches_lecture(self, metric: str, value) -> bool | None:
-        """Whether `value` reproduces the lecture's figure; None where the lecture has none."""
-        lecture = self.lecture.get(metric)
-        if not isinstance(lecture, (int, float)) or not isinstance(value, (int, float)):
+    def figure(self, metric: str) -> tuple[float | int | None, str]:
+        """The figure to compare `metric` with and whose it is: ('lecture' or 'exact'); (None, '')."""
+        for source, table in (("lecture", self.lecture), ("exact", self.exact)):
+            value = table.get(metric)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return value, source
+        return None, ""
+
+    def unlike(self, metric: str, steps: int | None = None, seed: int | None = None,
+               options: dict | None = None) -> list[str]:
+        """The settings, as 'NAME VALUE' of the figure's own configuration, in which a run with these
+        differs from the one `metric`'s figure belongs to; [] when it is like with like.
+
+        Args:
+            steps, seed, options: The run's (None: the defaults; seed None is the lecture's seed).
+        """
+        depends = self.lecture_depends.get(metric, ("steps", "seed", *self.options))
+        out = []
+        for name in depends:
+            if name == "steps":
+                if steps is not None and steps != self.steps:
+                    out.append(f"{self.steps:,} steps")
+            elif name == "seed":
+                if seed is not None:
+                    out.append("the lecture's seed")
+            elif options is not None and name in self.options and options.get(name, self.options[name]) != self.options[name]:
+                out.append(f"{name}={self.options[name]}")
+        return out
+
+    def matches_lecture(self, metric: str, value, steps: int | None = None, seed: int | None = None,
+                        options: dict | None = None) -> bool | None:
+        """Whether `value` reproduces the figure it is compared with (`figure`); None where there is
+        none, or where the run's settings are not the ones the figure belongs to (`unlike`)."""
+        lecture, _ = self.figure(metric)
+        if lecture is None or not isinstance(value, (int, float)) or self.unlike(metric, steps, seed, options):
             return None
         allowed = self.tolerance.get(metric, 1e-9 * max(abs(lecture), 1e-300))
         return abs(value - lecture) <= allowed

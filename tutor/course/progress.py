@@ -381,10 +381,19 @@ class Progress:
         return self.statuses().get(exercise, "not started")
 
     def attempts(self, exercise: str, limit: int = 20) -> list[dict]:
+        """The attempts since the exercise's last reset, newest first (what came before is another file's)."""
         rows = self._run(lambda db: db.execute(
-            "SELECT time, passed, seed, summary FROM attempts WHERE exercise=? AND passed >= 0 "
-            "ORDER BY id DESC LIMIT ?", (exercise, limit)).fetchall())
+            "SELECT time, passed, seed, summary FROM attempts WHERE exercise=? AND passed >= 0 AND id > "
+            "COALESCE((SELECT MAX(id) FROM attempts WHERE exercise=? AND passed = ?), 0) "
+            "ORDER BY id DESC LIMIT ?", (exercise, exercise, RESET, limit)).fetchall())
         return [{"time": t, "passed": bool(p), "seed": s, "summary": m} for t, p, s, m in rows]
+
+    def latest(self) -> dict[str, bool]:
+        """Whether each exercise's latest attempt since its last reset passed (exercise id -> bool)."""
+        rows = self._run(lambda db: db.execute(
+            "SELECT a.exercise, a.passed FROM attempts a WHERE a.id = (SELECT MAX(b.id) FROM attempts b "
+            "WHERE b.exercise = a.exercise)").fetchall())
+        return {ex: p == 1 for ex, p in rows if p != RESET}
 
     # -- hints ------------------------------------------------------------------------------
     def record_hint(self, exercise: str, tier: int) -> None:

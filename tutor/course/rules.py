@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection, Mapping
 
-from tutor.course.model import Course, Exercise, Lesson
+from tutor.course.model import Course, Exercise, Lesson, TrainRun
 
 NOT_STARTED, FAILING, PASSED = "not started", "failing", "passed"
 MARKS = {PASSED: "✓", FAILING: "✗", NOT_STARTED: "·"}
@@ -30,10 +30,62 @@ def mark(state: str) -> str:
     return MARKS[state]
 
 
+def latest_fails(statuses: Mapping[str, str], latest: Mapping[str, bool], exercise: Exercise) -> bool:
+    """Passed once, but the latest version checked fails (`latest`: `Progress.latest()`); it keeps its
+    pass, and a run that uses it runs the failing version as it is on disk."""
+    return status(statuses, exercise) == PASSED and latest.get(exercise.id) is False
+
+
+STALE = "passed before; your latest version fails"
+"""What every screen and command says of such an exercise."""
+
+
+def stale_uses(run: TrainRun, statuses: Mapping[str, str], latest: Mapping[str, bool]) -> list[str]:
+    """The exercises a run uses that passed once and whose latest version fails."""
+    return [u for u in run.uses if statuses.get(u) == PASSED and latest.get(u) is False]
+
+
+def run_code(run: TrainRun, statuses: Mapping[str, str], ran: str = "") -> str:
+    """Which code a run uses, in words: 'your code', 'the reference (…)' or 'mixed (…)'.
+
+    Args:
+        ran: What the child reported ('learner', 'mixed', 'reference'); empty to predict it.
+    """
+    waiting = [u for u in run.uses if statuses.get(u) != PASSED]
+    names = ", ".join(waiting) or "its exercises"
+    verb = "passes" if len(waiting) == 1 else "pass"
+    if not run.uses:
+        return "the reference"
+    if ran == "learner":
+        return "your code"
+    if ran == "mixed":
+        return "mixed: your code where it passes, the reference elsewhere"
+    if ran == "reference" or len(waiting) == len(run.uses):
+        return f"the reference (yours takes over once {names} {verb})"
+    if waiting:
+        return f"mixed: your code, and the reference until {names} {verb}"
+    return "your code"
+
+
+def stale_note(run: TrainRun, statuses: Mapping[str, str], latest: Mapping[str, bool]) -> str:
+    """A warning for a run that will train on a version that fails its checks; '' when none does."""
+    stale = stale_uses(run, statuses, latest)
+    if not stale:
+        return ""
+    return (f"{', '.join(stale)} {STALE}: this run uses that version as it is now "
+            f"(fix it, or train with the reference)")
+
+
 # -- what comes next ------------------------------------------------------------------------
 def lesson_order(lesson: Lesson) -> tuple[Exercise, ...]:
     """A lesson's exercises in the order they are offered: the core ones, then the challenges."""
     return tuple(e for e in lesson.exercises if not e.challenge) + tuple(e for e in lesson.exercises if e.challenge)
+
+
+def written(course: Course) -> tuple[Lesson, ...]:
+    """The lessons whose text is written, in course order: where "next" goes. A lesson without its
+    text (a pinned exercise or two, no lecture walk-through) is opened on purpose, never offered."""
+    return tuple(l for l in course.lessons if l.ready)
 
 
 def next_in_lesson(lesson: Lesson, statuses: Mapping[str, str]) -> Exercise | None:
@@ -42,8 +94,9 @@ def next_in_lesson(lesson: Lesson, statuses: Mapping[str, str]) -> Exercise | No
 
 
 def next_exercise(course: Course, statuses: Mapping[str, str]) -> Exercise | None:
-    """The exercise to work on next: lesson by lesson, `next_in_lesson`; None when every one passes."""
-    for lesson in course.lessons:
+    """The exercise to work on next: lesson by lesson through the lessons whose text is written
+    (`written`), `next_in_lesson`; None when every one of theirs passes."""
+    for lesson in written(course):
         if (ex := next_in_lesson(lesson, statuses)) is not None:
             return ex
     return None
@@ -64,7 +117,7 @@ def next_step(course: Course, statuses: Mapping[str, str], trained: Collection[s
     lessons with a finished run). None when nothing is left in the lessons written so far. When the
     step is an exercise it is `next_exercise(course, statuses)`: every earlier lesson passes.
     """
-    for lesson in course.lessons:
+    for lesson in written(course):
         ex = next_in_lesson(lesson, statuses)
         if ex is not None:
             return NextStep(lesson, ex)

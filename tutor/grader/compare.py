@@ -145,6 +145,8 @@ def compare_value(key: str, got: Any, exp: Any, case: Case) -> tuple[bool, str, 
     label = case.labels.get(key, key)
     tol = case.tolerance
     details: dict[str, Any] = {"key": key}
+    if label != key:  # the name feedback shows for this output (`grad of a`), in the CLI and the app
+        details["label"] = label
     exp_arr = _as_array(exp)
     if exp_arr is None or isinstance(exp, bool):  # strings, bools, structures: must be equal
         if _equal(got, exp):
@@ -167,9 +169,9 @@ def compare_value(key: str, got: Any, exp: Any, case: Case) -> tuple[bool, str, 
                        f"{advice}").strip(), details
     if case.check_dtype and isinstance(got, np.ndarray) and isinstance(exp, np.ndarray):
         if got.dtype.kind == "f" and str(got.dtype) != case.dtype:
-            details["diagnosis"] = "dtype"
-            return False, (f"{label}: the inputs were {case.dtype} but your result is {got.dtype}; "
-                           f"return results in the inputs' dtype."), details
+            why = f"the inputs were {case.dtype} but your result is {got.dtype}; return results in the inputs' dtype."
+            details.update(diagnosis=why[0].upper() + why[1:], dtype_mismatch=True)
+            return False, f"{label}: {why}", details
     ok = _close(got_arr, exp_arr, tol)
     if ok.all():
         return True, "", details
@@ -247,7 +249,7 @@ def _compare_case(case: Case, got: Any, expected: dict, mistakes: list[Mistake])
         passed, message, details = compare_value(key, got[key], exp, case)
         if not passed:
             # A dtype slip says nothing about the maths: name no mistake for it.
-            named = None if details.get("diagnosis") == "dtype" else _mistake_named(key, got[key], mistakes, case, expected)
+            named = None if details.get("dtype_mismatch") else _mistake_named(key, got[key], mistakes, case, expected)
             if named:
                 details["diagnosis"] = named
                 message += f" Likely mistake: {named}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import re
 import secrets
 import signal
 import stat
@@ -23,6 +24,7 @@ from tutor.grader import guard, protocol
 from tutor.grader.cases import Case
 from tutor.grader.compare import compare_case
 from tutor.grader.runner import ChildReport, run_isolated
+from tutor.grader.render import NOT_STARTED
 from tutor.grader.verdict import CheckResult, Verdict
 
 _prepared = False
@@ -159,6 +161,17 @@ def _case_error(case: Case, frame: dict, exercise: Exercise) -> CheckResult:
     refused = guard.explain(error, trace, exercise.manual_backprop)
     if refused:
         return CheckResult(case.name, False, refused, {"diagnosis": guard.DIAGNOSES[error], "trace": trace})
+    last = trace.strip().splitlines()[-1] if trace.strip() else error
+    if error == "NotImplementedError":  # the stub, untouched: said once for the verdict, not per check
+        # The stub's own words name the function ("Lesson 1: Neuron.__init__"); else the traceback does.
+        said = last.rsplit(": ", 1)[-1].strip() if ": " in last else ""
+        called = [said] if re.fullmatch(r"[\w.]+", said) else re.findall(r", in (\w+)", trace)[-1:]
+        details = {"diagnosis": NOT_STARTED, "trace": trace, **({"function": called[-1]} if called else {})}
+        return CheckResult(case.name, False, f"Not written yet: {last}", details)
+    if error == "ResultError":  # a probe's check of the result's type: about the result, not a crash
+        what = last.split(":", 1)[-1].strip()
+        return CheckResult(case.name, False, f"Your result is not what the exercise asks for: {what}",
+                           {"trace": trace})
     message = "Your code raised an exception:\n" + trace + _memory_hint(trace, exercise)
     return CheckResult(case.name, False, message, {"trace": trace})
 

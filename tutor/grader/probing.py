@@ -14,18 +14,22 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 
+class ResultError(TypeError):
+    """The learner's result is of the wrong kind: the grader reports it as such, not as a crash."""
+
+
 def array(value: Any, what: str):
     """Lets a tensor or array through; anything else is a clear error (not a verdict by itself)."""
     if isinstance(value, (torch.Tensor, np.ndarray)):
         return value
-    raise TypeError(f"{what} should be a tensor, got {type(value).__name__}")
+    raise ResultError(f"{what} should be a tensor, got {type(value).__name__}")
 
 
 def tensor(value: Any, what: str) -> torch.Tensor:
     """Lets a torch tensor through; anything else is a clear error."""
     if isinstance(value, torch.Tensor):
         return value
-    raise TypeError(f"{what} should be a torch tensor, got {type(value).__name__}")
+    raise ResultError(f"{what} should be a torch tensor, got {type(value).__name__}")
 
 
 def named_arrays(result: Any, function: str, names: tuple[str, ...]) -> dict:
@@ -33,7 +37,7 @@ def named_arrays(result: Any, function: str, names: tuple[str, ...]) -> dict:
     if isinstance(result, (tuple, list)) and len(result) == len(names):
         return {name: array(value, name) for name, value in zip(names, result)}
     got = type(result).__name__ + (f" of length {len(result)}" if isinstance(result, (tuple, list)) else "")
-    raise TypeError(f"{function} should return a tuple ({', '.join(names)}), got {got}")
+    raise ResultError(f"{function} should return a tuple ({', '.join(names)}), got {got}")
 
 
 def add_hint(exc: BaseException, hint: str) -> None:

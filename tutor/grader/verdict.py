@@ -6,6 +6,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
+NOT_STARTED = "not started"
+"""The diagnosis of a check whose code is still the stub's (it raised NotImplementedError)."""
+
+
 @dataclass
 class CheckResult:
     name: str
@@ -38,6 +42,8 @@ class Verdict:
         if self.error:
             return self.error.splitlines()[0][:200]
         failed = [c for c in self.checks if not c.passed]
+        if failed and all((c.details or {}).get("diagnosis") == NOT_STARTED for c in failed):
+            return "not started: the stub still raises NotImplementedError"
         first = failed[0] if failed else None
         if first is None:
             return "failed"

@@ -52,8 +52,12 @@ def summary(training: Training) -> dict:
         "lecture_numbers_hold": r.canonical_data, "state_path": r.state_path or None,
         "reported": r.reported, "unchecked": r.unchecked or None,
     }
-    matches = {k: run.matches_lecture(k, v) for k, v in r.metrics.items()}
+    # Like with like only: a figure is judged on a run with the settings it belongs to (TrainRun.unlike).
+    like = dict(steps=cfg.steps, seed=cfg.seed, options=cfg.options)
+    matches = {k: run.matches_lecture(k, v, **like) for k, v in r.metrics.items()}
     payload["lecture_match"] = {k: m for k, m in matches.items() if m is not None}
+    payload["exact"] = dict(run.exact)
+    payload["lecture_at"] = {k: ", ".join(run.unlike(k, **like)) for k in r.metrics if run.unlike(k, **like)}
     if r.extra:  # the run's extras never overwrite our own fields (a forged lecture_match)
         payload.update({k: v for k, v in r.extra.items() if k not in payload})
     if r.status == "crashed":

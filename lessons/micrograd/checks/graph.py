@@ -148,8 +148,8 @@ class Graph:
                     if step[0] != "leaf" else f"Value({step[1]!r}).data should be {step[1]!r}.")
         else:
             text = self._explain_grad(k, got, float(expected))
-        if len(self.program) > 4:  # the graph first, then what to make of it
-            text = f"The graph:\n{self.listing(around=k)}\n{text}"
+        if len(self.program) > 4:  # the mistake first, then the graph it names nodes of
+            text = f"{text}\nThe graph:\n{self.listing(around=k)}"
         return text
 
     def _formula(self, m: int, pos: int) -> str:

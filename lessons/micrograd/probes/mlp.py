@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from tutor.grader.probing import add_hint
+from tutor.grader.probing import ResultError, add_hint
 from zerohero_lessons.micrograd.probes.plain import number
 from zerohero_lessons.micrograd.probes.value import run_backward
 
@@ -15,7 +15,7 @@ def values(out):
         return [out], "a Value"
     if isinstance(out, (list, tuple)):
         return list(out), f"a list of {len(out)} Value{'s' if len(out) != 1 else ''}"
-    raise TypeError(f"the model returned {type(out).__name__}; return a Value, or a list of Values "
+    raise ResultError(f"the model returned {type(out).__name__}; return a Value, or a list of Values "
                     "(one per neuron) from a layer with several neurons")
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tutor.app.widgets.footer import KeyFooter
 from tutor.app import keys
 from tutor.app.messages import LessonRequested, TrainViewRequested
+from tutor.course import rules
 from tutor.course.model import Lesson
 
 
@@ -21,11 +24,12 @@ def bar(done: int, total: int, width: int = 8) -> str:
     return "■" * filled + "□" * (width - filled)
 
 
-def lesson_prompt(session, lesson: Lesson, statuses: dict[str, str]) -> Text:
-    """A lesson's entry: number, title, progress, best run; its summary; what to do next."""
+def lesson_prompt(session, lesson: Lesson, statuses: dict[str, str]) -> Table:
+    """A lesson's entry: number, title, progress, best run; its summary; what to do next. The
+    number stands in a gutter, so that lines a narrow terminal wraps keep their indent."""
     runs = session.progress.runs(lesson.id) if lesson.runs else []
     done, total = session.lesson_counts(lesson, statuses)
-    text = Text.assemble((f"{lesson.number:>2}  ", "bold"), (lesson.title, "bold"))
+    text = Text(lesson.title, style="bold")
     if total:
         style = "green" if done == total else "yellow" if done else "dim"
         text.append(f"   {bar(done, total)} {done}/{total}", style=style)
@@ -34,12 +38,23 @@ def lesson_prompt(session, lesson: Lesson, statuses: dict[str, str]) -> Text:
         text.append(f"   {best}", style="cyan")
     if not lesson.ready:
         text.append("   text coming soon", style="italic magenta")
-    text.append(f"\n    {lesson.summary}", style="")
+    rows = [text, Text(lesson.summary)]
+    latest = session.progress.latest()
+    for e in lesson.exercises:
+        if rules.latest_fails(statuses, latest, e):
+            rows.append(Text(f"! {e.title}: {rules.STALE}", style="yellow"))
     if lesson.exercises or lesson.runs:
-        text.append(f"\n    {session.lesson_next(lesson, statuses, runs)}", style="dim")
+        rows.append(Text(session.lesson_next(lesson, statuses, runs), style="dim"))
     else:
-        text.append("\n    not written yet: watch the lecture meanwhile", style="dim italic")
-    return text
+        rows.append(Text("not written yet: watch the lecture meanwhile", style="dim italic"))
+    grid = Table.grid(padding=0)
+    grid.add_column(width=5, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row("", "")  # the space between entries
+    grid.add_row(Text(f"{lesson.number:>2}  ", style="bold"), rows[0])
+    for row in rows[1:]:
+        grid.add_row("", row)
+    return grid
 
 
 class HomeScreen(Screen):
@@ -53,7 +68,7 @@ class HomeScreen(Screen):
         yield Header()
         yield Static(id="next")
         yield OptionList(id="lessons")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.refresh_lessons()
@@ -75,9 +90,13 @@ class HomeScreen(Screen):
         options.add_options(Option(lesson_prompt(s, l, statuses), id=l.id) for l in s.course.lessons)
         step, line = s.course_next(statuses)
         self._next = step
-        nxt = Text.assemble(("Next  ", "bold reverse"), " ", line)
+        what = Text(line)
         if step is not None:
-            nxt.append("   (c to continue)", style="dim")
+            what.append("   (c to continue)", style="dim")
+        nxt = Table.grid(padding=(0, 1))  # a wrapped line keeps its indent beside the label
+        nxt.add_column(no_wrap=True)
+        nxt.add_column(ratio=1)
+        nxt.add_row(Text("Next ", style="bold reverse"), what)
         self.query_one("#next", Static).update(nxt)
         if keep is None:
             last = s.progress.get_meta("last_lesson")

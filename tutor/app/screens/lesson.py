@@ -7,8 +7,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Header, OptionList, Static, TabbedContent, TabPane
 
+from tutor.app.widgets.footer import KeyFooter
 from tutor.app import keys
 from tutor.app.messages import (ExerciseReset, ExerciseShown, GradeRequested, HintRequested,
                                 TrainViewRequested)
@@ -60,7 +61,7 @@ class LessonScreen(Screen):
                         with VerticalScroll(id="feedback"):
                             yield VerdictPanel(id="verdict")
                             yield HintPanel(id="hints")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = ""
@@ -95,7 +96,9 @@ class LessonScreen(Screen):
         if self.lesson.runs:
             head.append("\nt: train it live", style="dim")
         self.query_one("#lesson-progress", Static).update(head)
-        self.query_one("#exercises", ExerciseList).set_exercises(self.lesson.exercises, statuses)
+        latest = s.progress.latest()
+        stale = frozenset(e.id for e in self.lesson.exercises if rules.latest_fails(statuses, latest, e))
+        self.query_one("#exercises", ExerciseList).set_exercises(self.lesson.exercises, statuses, stale)
 
     def _show(self, exercise: Exercise | None, follow: bool = True) -> None:
         """Makes `exercise` current: header, source, verdict, hints; grades it if edited since."""
@@ -105,8 +108,10 @@ class LessonScreen(Screen):
         source = self.query_one("#source", SourceView)
         verdict = self.query_one("#verdict", VerdictPanel)
         hints = self.query_one("#hints", HintPanel)
+        body = self.query_one("#work-body")
+        body.display = exercise is not None  # no empty code pane asking for a save
         if exercise is None:
-            head.update(Text("This lesson has no exercises yet.", style="dim"))
+            head.update(Text("This lesson has no exercises yet: read it (1), and watch the lecture.", style="dim"))
             source.show(None, "")
             verdict.verdict = None
             hints.update("")
@@ -117,9 +122,8 @@ class LessonScreen(Screen):
         number = self.lesson.exercises.index(exercise) + 1
         text = Text.assemble((f"Exercise {number}/{len(self.lesson.exercises)}  ", "bold"),
                              (exercise.title, "bold"), "   ", (f"{rules.mark(status)} {status}", STYLES[status]))
-        latest = s.last_verdicts.get(exercise.id)
-        if status == "passed" and latest is not None and not latest.passed:
-            text.append(" before; your latest version fails", style="yellow")
+        if s.stale(exercise):
+            text.append(rules.STALE.removeprefix("passed"), style="yellow")
         text.append(f"\n{exercise.file}", style="cyan")
         text.append(f"   write: {', '.join(exercise.functions)}", style="dim")
         if exercise.manual_backprop:
@@ -127,19 +131,33 @@ class LessonScreen(Screen):
         if exercise.summary:
             text.append(f"\n{exercise.summary}")
         head.update(text)
-        source.show(s.workspace.file(exercise))
+        path = s.workspace.file(exercise)
+        source.show(path)
         verdict.pending = self._checking() if exercise.id in self.app.grading else ""
         if exercise.id in s.last_verdicts:
             verdict.verdict = s.last_verdicts[exercise.id]
         else:
-            last = s.progress.attempts(exercise.id, 1)
             verdict.verdict = None
-            if last and not verdict.pending:
-                verdict.pending = (f"Last check: {'passed' if last[0]['passed'] else 'failed'} "
-                                   f"({last[0]['summary']}). Save your file or press r to check it again.")
-        hints.show(exercise.hints, s.progress.hints_seen(exercise.id))
+            if not verdict.pending:
+                verdict.pending = self._since_last(exercise, path)
+        hints.show(exercise.hints, s.progress.hints_seen(exercise.id), passed=status == "passed")
         if follow and exercise.id not in s.last_verdicts:
             self._grade_if_edited(exercise)
+
+    def _since_last(self, exercise: Exercise, path) -> str:
+        """What is known of the file before this session checks it: never a verdict on another
+        version (one before a reset, or before the file went or changed)."""
+        from tutor.course.workspace import is_pristine
+
+        if not path.is_file():
+            return f"{exercise.file} is not there. x restores the stub (any version of yours is kept in backups)."
+        if is_pristine(self.app.session.workspace, exercise):
+            return "Not started: this is the stub. Write it in your editor (e) and save: it is checked on every save."
+        last = self.app.session.progress.attempts(exercise.id, 1)
+        if not last or path.stat().st_mtime > last[0]["time"]:
+            return ""  # edited since: _grade_if_edited checks it now
+        return (f"Last check: {'passed' if last[0]['passed'] else 'failed'} "
+                f"({last[0]['summary']}). Save your file or press r to check it again.")
 
     def _grade_if_edited(self, exercise: Exercise) -> None:
         from tutor.course.workspace import is_pristine

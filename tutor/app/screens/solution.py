@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
+from tutor.app.widgets.footer import KeyFooter
 from tutor.app import keys
 from tutor.app.widgets.source_view import SourceView
 from tutor.course.model import Exercise
@@ -31,7 +32,7 @@ class SolutionScreen(Screen):
         with Horizontal(id="pair"):
             yield SourceView(id="yours")
             yield SourceView(id="reference")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = ""

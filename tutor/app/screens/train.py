@@ -152,6 +152,8 @@ class TrainScreen(Screen):
         live = self.live if self.live and self.live.run.name == run.name else None
         impl = live.implementation() if live else s.implementation_for(self.lesson, run, s.statuses())
         text = Text.assemble((run.title, "bold"), "   runs ", (impl, "bold cyan"))
+        if stale := s.stale_note(run):  # the record's word (rules.stale_note), as `zerohero train` says it
+            text.append(f"\n{stale}", style="bold yellow")
         if run.description and not self.has_class("-short"):
             text.append(f"\n{run.description}", style="dim")
         if run.data:

@@ -24,11 +24,12 @@ def read_source(path: Path) -> str:
 
 
 class SourceView(ScrollableContainer, can_focus=True):
-    """Scrolls both ways; `show(path)` (re)reads the file."""
+    """Scrolls up and down; long lines wrap beside their line number (a cut-off line would hide
+    code the learner cannot see is there); `show(path)` (re)reads the file."""
 
     DEFAULT_CSS = """
     SourceView { height: 1fr; }
-    SourceView > Static { width: auto; min-width: 100%; }
+    SourceView > Static { width: 100%; }
     """
 
     def __init__(self, **kw) -> None:
@@ -44,7 +45,7 @@ class SourceView(ScrollableContainer, can_focus=True):
 
         self.path = path
         self.text = text if text is not None else (read_source(path) if path else "")
-        syntax = Syntax(self.text, "python", theme="monokai", line_numbers=True, word_wrap=False,
+        syntax = Syntax(self.text, "python", theme="monokai", line_numbers=True, word_wrap=True,
                         background_color="default", indent_guides=False)
         self.query_one("#code", Static).update(syntax)
 

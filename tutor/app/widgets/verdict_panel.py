@@ -12,14 +12,15 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from tutor.app.printable import drawn, printable
+from tutor.grader.render import check_lines, not_started, started_text
 
 MAX_OUTPUT_LINES = 12
 FULL_FAILURES = 2
 """Failed checks shown in full; later ones show only their figures (and any new diagnosis)."""
 
 
-def _index(value: Any) -> str:
-    return "[" + ", ".join(str(i) for i in value) + "]" if isinstance(value, (list, tuple)) else str(value)
+_STYLE = {"label": "bold", "expected": "green", "got": "red", "dim": "dim", "mistake-head": "bold yellow",
+          "mistake": "yellow", "note": ""}
 
 
 def _heatmap(rows: list[str]) -> Text:
@@ -33,47 +34,28 @@ def _heatmap(rows: list[str]) -> Text:
     return text
 
 
-def render_check(check: Any, brief: bool = False, said: set | None = None) -> RenderableType:
-    """One check: a ✓ line, or ✗ with its evidence laid out from `details`.
+def render_check(check: Any, brief: bool = False, said: set | None = None, stub: bool = False) -> RenderableType:
+    """One check: a ✓ line, or ✗ with its evidence in the CLI's words (`render.check_lines`).
 
     Args:
         check: The `CheckResult`.
         brief: Only the headline figures (for failures after the first few).
-        said: Diagnoses already shown above, not repeated.
+        said: Diagnoses and messages already shown above, not repeated.
+        stub: The file is still the stub: the headline says so once, the check only its name.
     """
     if check.passed:
         return _marked("✓", "bold green", [Text(printable(check.name))])
-    d = check.details or {}
-    said = set() if said is None else said
     parts: list[RenderableType] = [Text(printable(check.name), style="bold")]
-    body = Text()
-    if "expected_value" in d or "got_shape" in d:
-        if d.get("expected_shape") != d.get("got_shape") and d.get("got_shape") is not None:
-            body.append(f"shape: expected {tuple(d.get('expected_shape') or ())}, got {tuple(d['got_shape'])}\n")
-        if "expected_value" in d:
-            index = d.get("worst_index")
-            body.append(printable(f"{d.get('key') or 'value'}{_index(index) if index else ''}: "), style="bold")
-            body.append("expected ").append(printable(d["expected_value"]), style="green")
-            body.append("  got ").append(printable(d["got_value"]), style="red")
-            if (d.get("total") or 0) > 1:
-                body.append("   (the worst element)", style="dim")
-            body.append("\n")
-        if not brief:
-            off = f"{d['wrong']} of {d['total']} values off; " if (d.get("total") or 0) > 1 else ""
-            if d.get("max_abs") is not None:
-                body.append(f"{off}abs error {d['max_abs']:.3g}, rel {d.get('max_rel') or 0:.3g}", style="dim")
-                body.append(f" (tolerance {d['tolerance']})\n" if d.get("tolerance") else "\n", style="dim")
-        diagnosis = d.get("diagnosis")
-        if diagnosis and diagnosis not in said:
-            said.add(diagnosis)
-            body.append("Likely mistake: ", style="bold yellow").append(printable(diagnosis) + "\n", style="yellow")
-        elif not diagnosis and check.message and not brief:
-            body.append(printable(check.message.strip()) + "\n", style="dim")
-    elif check.message:
-        lines = printable(check.message.strip()).splitlines()
-        body.append("\n".join(lines[:2] if brief else lines) + "\n")
-    if d.get("heatmap") and not brief:
-        body.append_text(_heatmap(list(d["heatmap"])))
+    body, heat = Text(), []
+    for line in ([] if stub else check_lines(check, brief=brief, said=said)):
+        if line and line[0][0] == "heat":
+            heat.append(line[0][1])
+            continue
+        for role, text in line:
+            body.append(text, style=_STYLE.get(role, ""))
+        body.append("\n")
+    if heat:
+        body.append_text(_heatmap(heat))
     body.rstrip()
     if body.plain:
         parts.append(Padding(body, (0, 0, 0, 2)))
@@ -94,11 +76,15 @@ def render_verdict(verdict: Any, pending: str = "") -> RenderableType:
     if verdict is None:
         return Text(pending or "No check yet this session. Save your file (or press r) to check it.", style="dim")
     n, good = len(verdict.checks), sum(c.passed for c in verdict.checks)
+    stub = bool(not_started(verdict))
     if verdict.passed:
         head = Text.assemble(("✓ Passed ", "bold green"), (f"all {n} checks.", "green"),
                              ("  The solution is open to you: press s.", "dim"))
     elif verdict.error and not n:
         head = Text("✗ Could not check your code.", style="bold red")
+    elif stub:
+        head = Text.assemble(("· Not started: ", "bold yellow"), printable(started_text(verdict)),
+                             ("  Stuck? h for a hint.", "dim"))
     else:
         head = Text.assemble(("✗ Not yet: ", "bold red"), f"{good}/{n} checks pass.", ("  Stuck? h for a hint.", "dim"))
     parts: list[RenderableType] = [head]
@@ -110,7 +96,7 @@ def render_verdict(verdict: Any, pending: str = "") -> RenderableType:
     said: set = set()
     failed = 0
     for check in sorted(verdict.checks, key=lambda c: c.passed):  # failures first, in their order
-        parts.append(render_check(check, brief=failed >= FULL_FAILURES, said=said))
+        parts.append(render_check(check, brief=failed >= FULL_FAILURES, said=said, stub=stub))
         failed += not check.passed
     if verdict.error:
         parts.append(Text(""))
