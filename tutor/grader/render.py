@@ -8,8 +8,10 @@ checks", move the cursor, or hide the real lines with terminal escapes or bidi o
 from __future__ import annotations
 
 import re
+import shutil
 
 from tutor.course.model import Exercise
+from tutor.grader.graph_render import graph_text
 from tutor.grader.verdict import Verdict
 
 # C0 controls but tab and newline, DEL, C1 controls (ESC and CSI start escape sequences), and the
@@ -42,6 +44,7 @@ def render_verdict(verdict: Verdict, exercise: Exercise, color: bool = False) ->
     lines = [c(_BOLD, f"{exercise.id} — {exercise.title}") +
              c(_DIM, f"   (seed {verdict.seed}; replay with --seed {verdict.seed})")]
     seen: set[str] = set()
+    drew_graph = False
     for check in verdict.checks:
         if check.passed:
             lines.append(c(_GREEN, "  ✓ ") + escape(check.name))
@@ -56,6 +59,10 @@ def render_verdict(verdict: Verdict, exercise: Exercise, color: bool = False) ->
                 lines.append("      " + line)
             for row in check.details.get("heatmap", []):
                 lines.append("      " + c(_DIM, escape(row)))
+            if check.details.get("graph") and not drew_graph:  # the first failing graph, drawn
+                drew_graph = True
+                lines.append(graph_text(check.details["graph"], shutil.get_terminal_size().columns, escape,
+                                        color, " " * 6))
     if verdict.error:
         lines.append("")
         lines.extend(("  " + line) for line in escape(verdict.error).splitlines())
