@@ -194,7 +194,7 @@ def train_graph(cfg, ctx) -> Iterator[dict]:
 
     Value = ctx.load("value").Value
     whose = ("your Value" if ctx.used.get("value") == "learner"
-             else "the reference Value (yours is used once micrograd.value passes)")
+             else "the reference Value (yours once it passes)")
 
     def draw(code: str) -> dict:
         out, names = drawing.run(Value, drawing.parse(code))

@@ -116,3 +116,22 @@ def test_lines_are_spans_with_roles_for_the_front_ends():
     assert {"head", "tree", "label", "op", "num", "bad", "good", "mark"} <= roles
     bad = [t for line in lines for t, role in line if role == "bad"]
     assert "n" in bad and "0.2500" in [t.strip() for t in bad]
+
+
+def test_zerohero_check_draws_the_first_failing_graph_only(monkeypatch):
+    from tutor.course.loader import load_course
+    from tutor.grader.render import render_verdict
+    from tutor.grader.verdict import CheckResult, Verdict
+
+    other = neuron(wrong=True)
+    other["nodes"][9]["label"] = "second_output"
+    checks = [CheckResult("fine", True, "matches"),
+              CheckResult("first", False, "grad of n: expected 0.5, got 0.25.", {"graph": neuron(wrong=True)}),
+              CheckResult("second", False, "grad of n: expected 0.5, got 0.25.", {"graph": other})]
+    monkeypatch.setenv("COLUMNS", "100")
+    out = render_verdict(Verdict("micrograd.value", False, 1, checks), load_course().exercise("micrograd.value"))
+    lines = out.splitlines()
+    first, second = lines.index("  ✗ first"), lines.index("  ✗ second")
+    assert lines[first + 2].split() == ["node", "data", "grad"] and lines[first + 2].startswith("        node")
+    assert any("✗ └─ n (+)" in line for line in lines[first:second])
+    assert "second_output" not in out and "\x1b" not in out
