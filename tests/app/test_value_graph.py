@@ -38,6 +38,16 @@ def test_learner_text_in_a_graph_is_printed_not_obeyed():
     assert "[bold]x[/bold]" in out and "\\x1b[2J" in out
 
 
+def test_a_graph_that_cannot_be_drawn_says_so_in_its_place(monkeypatch):
+    import tutor.app.widgets.value_graph as value_graph
+
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(value_graph, "graph_lines", broken)
+    assert shown(GraphDrawing(neuron()), 80) == ["(could not draw this graph: RuntimeError: boom)"]
+
+
 def failing(name: str, graph: dict | None) -> CheckResult:
     details = {"key": "grad[8]", "expected_value": "0.5", "got_value": "0.25", "diagnosis": "a sentence"}
     if graph is not None:

@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from tutor.app.printable import printable
+from tutor.app.printable import drawn, printable
 from tutor.grader.graph_render import graph_lines
 
 STYLES = {"head": "bold", "tree": "#6c6c6c", "label": "bold", "op": "#5fafd7", "num": "",
@@ -37,7 +37,8 @@ class GraphDrawing:
         self.graph = graph
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield graph_rich(self.graph, options.max_width)
+        # Drawn at render time, outside the verdict's own `drawn`: a failure is a note here too.
+        yield drawn(lambda: graph_rich(self.graph, options.max_width), "this graph")
 
 
 def graph_panel(panel: dict, width: int) -> Text:
