@@ -20,9 +20,12 @@ def shown(renderable, width: int) -> list[str]:
 def test_the_drawing_is_laid_out_for_the_width_it_gets():
     wide = shown(GraphDrawing(neuron()), 100)
     assert wide[0].split() == ["node", "data", "grad"] and "└─ n (+)" in wide[2]
-    narrow = shown(GraphDrawing(neuron()), 34)
-    assert narrow[0].split()[:3] == ["node", "=", "op(inputs)"] and max(map(len, narrow)) <= 34
-    assert len(narrow) == len(wide)  # cropped, never wrapped: one row a node
+    narrow = shown(GraphDrawing(neuron()), 34)  # a narrower indent
+    assert narrow[0].split() == ["node", "data", "grad"] and narrow[2].startswith("└╴n (+)")
+    assert max(map(len, narrow)) <= 34
+    flat = shown(GraphDrawing(neuron()), 28)  # a list, each row cropped, never wrapped
+    assert flat[0].split()[:3] == ["node", "=", "op(inputs)"] and max(map(len, flat)) <= 28
+    assert len(flat) == len(narrow) == len(wide)
 
 
 def test_the_wrong_node_is_red_and_the_expected_number_green():

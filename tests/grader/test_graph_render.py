@@ -103,6 +103,14 @@ def test_odd_data_is_drawn_not_obeyed():
     assert "odd id" in out  # an id that is no id is still a node, by its position
 
 
+def test_notes_that_do_not_fit_go_below_their_row_with_the_tree_continued():
+    lines = text(neuron(wrong=True), 40)
+    at = next(i for i, line in enumerate(lines) if line.startswith("✗ └─ n (+)"))
+    assert "expected" not in lines[at] and lines[at + 1].split() == ["│", "expected", "grad", "0.5000"]
+    assert lines[at + 1].index("│") == lines[at + 2].index("├")  # the bar leads on to n's first input
+    assert max(len(line) for line in lines) <= 40
+
+
 def test_colours_only_when_asked():
     graph = neuron(wrong=True)
     assert "\x1b[" not in graph_text(graph, 100, escape)

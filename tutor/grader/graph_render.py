@@ -12,8 +12,8 @@ The graph is lesson-agnostic plain data (a verdict's `details["graph"]`, a run's
 `expected_data`/`expected_grad` are shown beside a node marked `wrong`. The drawing is a tree
 grown from the output back to the leaves (micrograd's draw_dot, read right to left): each node
 once, with its op, data and grad in aligned columns; a node used again shows as a reference to
-its first line. When the tree is wider than `width` it falls back to a flat list, one node per
-line naming its inputs. Every string goes through the caller's `clean` before it is measured
+its first line. When the tree is wider than `width` its indent narrows, then it falls back to a
+flat list, one node per line naming its inputs. Every string goes through the caller's `clean` before it is measured
 (it may come from learner code: the CLI passes tutor.grader.render.escape, the app `printable`),
 and data that loops (never from a real graph) is drawn once per node all the same.
 
@@ -89,23 +89,29 @@ class _Graph:
         return self.nodes[k].get("wrong") is True
 
 
-def _tree_rows(g: _Graph) -> list[tuple[str, Any, bool]]:
-    """(tree prefix, node, is a reference to an earlier row), output first, depth first."""
-    rows: list[tuple[str, Any, bool]] = []
+GLYPHS = (("├─ ", "└─ ", "│  ", "   "), ("├╴", "└╴", "│ ", "  "))
+"""Tree connectors: the usual ones, then a narrower set for a tree that is nearly too wide."""
+
+
+def _tree_rows(g: _Graph, glyphs: tuple[str, str, str, str] = GLYPHS[0]) -> list[tuple[str, str, Any, bool]]:
+    """(tree prefix, its children's prefix, node, is a reference to an earlier row), output
+    first, depth first."""
+    tee, corner, bar, space = glyphs
+    rows: list[tuple[str, str, Any, bool]] = []
     seen: set = set()
     # (prefix for this row, prefix for its children, node); a stack, since a chain may be deep
     stack = [("", "", k) for k in reversed(g.roots)]
     while stack:
         prefix, inner, k = stack.pop()
         if k in seen:
-            rows.append((prefix, k, True))
+            rows.append((prefix, inner, k, True))
             continue
         seen.add(k)
-        rows.append((prefix, k, False))
+        rows.append((prefix, inner + (bar[0] if g.inputs[k] else ""), k, False))
         kids = g.inputs[k]
         for i in reversed(range(len(kids))):
             last = i == len(kids) - 1
-            stack.append((inner + ("└─ " if last else "├─ "), inner + ("   " if last else "│  "), kids[i]))
+            stack.append((inner + (corner if last else tee), inner + (space if last else bar), kids[i]))
         if not stack:  # nodes no root reaches (only in data that loops): drawn as roots too
             stack += [("", "", m) for m in reversed(list(g.nodes)) if m not in seen][:1]
     return rows
@@ -136,16 +142,21 @@ def _extra(g: _Graph, k, ref: bool) -> Line:
     return out
 
 
-def _table(g: _Graph, rows: list[tuple[str, str, Any, bool]], first: str) -> list[Line]:
-    """Rows (tree prefix, text after the label, node, ref) as aligned columns under a header."""
-    mark_w = 2 if any(g.wrong(k) for _, _, k, _ in rows) else 0
-    left = [len(p) + len(g.label(k)) + (len(after) + 1 if after else 0) for p, after, k, _ in rows]
+Row = tuple[str, str, str, Any, bool]
+"""(tree prefix, the prefix that continues the tree below the row, text after the label, node, ref)"""
+
+
+def _table(g: _Graph, rows: list[Row], first: str) -> list[tuple[Line, Line, str]]:
+    """Rows as aligned columns under a header: (the row, its notes, where its notes go when they
+    do not fit beside it) each."""
+    mark_w = 2 if any(g.wrong(k) for *_, k, _ in rows) else 0
+    left = [len(p) + len(g.label(k)) + (len(after) + 1 if after else 0) for p, _, after, k, _ in rows]
     name_w = max(left + [len(first)])
-    cells = [_values(g, k, ref) for _, _, k, ref in rows]
+    cells = [_values(g, k, ref) for *_, k, ref in rows]
     num_w = max([len(t) for c in cells for t, _ in c] + [4])
-    lines: list[Line] = [[(" " * mark_w + first.ljust(name_w), "head"), ("  " + "data".rjust(num_w), "head"),
-                          ("  " + "grad".rjust(num_w), "head")]]
-    for (prefix, after, k, ref), width, cell in zip(rows, left, cells):
+    lines = [([(" " * mark_w + first.ljust(name_w), "head"), ("  " + "data".rjust(num_w), "head"),
+               ("  " + "grad".rjust(num_w), "head")], [], "")]
+    for (prefix, cont, after, k, ref), width, cell in zip(rows, left, cells):
         bad = g.wrong(k) and not ref
         line: Line = [("✗ " if bad else " " * mark_w, "mark"), (prefix, "tree"),
                       (g.label(k), "dim" if ref else ("bad" if bad else "label"))]
@@ -154,19 +165,29 @@ def _table(g: _Graph, rows: list[tuple[str, str, Any, bool]], first: str) -> lis
         line.append((" " * (name_w - width), "tree"))
         for text, role in cell:
             line += [("  ", "tree"), (text.rjust(num_w), role)]
-        line += _extra(g, k, ref)
-        lines.append(line)
+        lines.append((line, _extra(g, k, ref), " " * mark_w + cont + "  "))
     return lines
+
+
+def _fit(rows: list[tuple[Line, Line, str]], width: int) -> list[Line]:
+    """Each row with its notes beside it, or on a line of their own below it when that is too wide."""
+    out: list[Line] = []
+    for line, extra, below in rows:
+        if not extra or _width(line) + _width(extra) <= width:
+            out.append(line + extra)
+        else:
+            out += [line, [(below, "tree"), (extra[0][0].lstrip(), extra[0][1])] + extra[1:]]
+    return out
 
 
 def _flat_rows(g: _Graph) -> list[tuple[str, str, Any, bool]]:
     """Each node once, output first (reverse build order), naming its inputs."""
-    order = [k for _, k, ref in _tree_rows(g) if not ref]
+    order = [k for _, _, k, ref in _tree_rows(g) if not ref]
     rows = []
     for k in order:
         kids = [g.label(i) for i in g.inputs[k]]
         after = f"= {_expr(g.op(k), kids)}" if kids else (f"({g.op(k)})" if g.op(k) else "")
-        rows.append(("", _short(after, 2 * MAX_LABEL, str), k, False))  # made of cleaned parts
+        rows.append(("", "", _short(after, 2 * MAX_LABEL, str), k, False))  # made of cleaned parts
     return rows
 
 
@@ -191,10 +212,15 @@ def graph_lines(graph: dict, width: int, clean: Callable[[str], str]) -> list[Li
     g = _Graph(graph if isinstance(graph, dict) else {}, clean)
     if not g.nodes:
         return [[("(an empty graph)", "dim")]]
-    rows = [(p, f"({g.op(k)})" if g.op(k) and not ref else "", k, ref) for p, k, ref in _tree_rows(g)]
-    lines = _table(g, rows, "node")
-    if max(_width(line) for line in lines) > width:
-        lines = _table(g, _flat_rows(g), "node = op(inputs)")
+    for glyphs in GLYPHS:  # the tree, narrower if need be, else the flat list
+        rows = [(p, cont, f"({g.op(k)})" if g.op(k) and not ref else "", k, ref)
+                for p, cont, k, ref in _tree_rows(g, glyphs)]
+        table = _table(g, rows, "node")
+        if max(_width(line) for line, _, _ in table) <= width:
+            break
+    else:
+        table = _table(g, _flat_rows(g), "node = op(inputs)")
+    lines = _fit(table, width)
     if len(lines) > MAX_ROWS + 1:
         hidden = len(lines) - 1 - MAX_ROWS
         lines = lines[: MAX_ROWS + 1] + [[(f"… {hidden} more rows", "dim")]]
@@ -202,7 +228,7 @@ def graph_lines(graph: dict, width: int, clean: Callable[[str], str]) -> list[Li
     if isinstance(note, str) and note:
         lines.append([(_short(note, 300, clean), "dim")])
     if any(g.wrong(k) for k in g.nodes):
-        lines.append([("✗ ", "mark"), ("yours differs here (expected beside it)", "dim")])
+        lines.append([("✗ ", "mark"), ("yours differs (expected beside it)", "dim")])
     return lines
 
 
