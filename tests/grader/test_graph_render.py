@@ -92,6 +92,8 @@ def test_a_deep_chain_falls_back_to_a_list_and_is_cut_at_max_rows():
 
 def test_odd_data_is_drawn_not_obeyed():
     assert text({}) == ["(an empty graph)"] and text({"nodes": "x"}) == ["(an empty graph)"]
+    assert text({"nodes": 3, "edges": 4}) == ["(an empty graph)"]
+    assert len(text({"nodes": [{"id": 0}], "edges": [[[0], 0], [{}, 0]]})) == 2  # unhashable ends: no edge
     graph = {"nodes": [{"id": 0, "label": "\x1b[2Jevil\u202e", "data": None, "grad": "\x1b[31mred"},
                        {"id": 1, "op": "+", "data": 1e300, "grad": float("nan")}, "not a node",
                        {"id": [1], "label": "odd id"}],
@@ -143,3 +145,25 @@ def test_zerohero_check_draws_the_first_failing_graph_only(monkeypatch):
     assert lines[first + 2].split() == ["node", "data", "grad"] and lines[first + 2].startswith("        node")
     assert any("✗ └─ n (+)" in line for line in lines[first:second])
     assert "second_output" not in out and "\x1b" not in out
+
+
+def test_random_junk_never_raises():
+    rng = random.Random(1)
+    atoms = [None, True, 0, -1, 2.5, float("inf"), "x", "\x1b", [], {}, [0, 1], [1, 0], {"id": 0}, 10**400, -(10**5000)]
+
+    def junk(depth=0):
+        r = rng.random()
+        if depth > 2 or r < 0.4:
+            return rng.choice(atoms)
+        if r < 0.7:
+            return [junk(depth + 1) for _ in range(rng.randrange(4))]
+        keys = ["id", "label", "op", "data", "grad", "expected_grad", "wrong", "nodes", "edges", "note"]
+        return {rng.choice(keys): junk(depth + 1) for _ in range(rng.randrange(5))}
+
+    for _ in range(300):
+        graph = {"nodes": [junk() if rng.random() < 0.3 else {"id": rng.randrange(5), "wrong": rng.random() < 0.5,
+                                                              "grad": junk(), "expected_grad": junk()}
+                           for _ in range(rng.randrange(6))],
+                 "edges": [[rng.randrange(5), rng.randrange(5)] if rng.random() < 0.7 else junk() for _ in range(6)],
+                 "note": junk()}
+        assert graph_lines(graph, rng.randrange(1, 120), escape)

@@ -13,9 +13,10 @@ The graph is lesson-agnostic plain data (a verdict's `details["graph"]`, a run's
 grown from the output back to the leaves (micrograd's draw_dot, read right to left): each node
 once, with its op, data and grad in aligned columns; a node used again shows as a reference to
 its first line. When the tree is wider than `width` its indent narrows, then it falls back to a
-flat list, one node per line naming its inputs. Every string goes through the caller's `clean` before it is measured
-(it may come from learner code: the CLI passes tutor.grader.render.escape, the app `printable`),
-and data that loops (never from a real graph) is drawn once per node all the same.
+flat list, one node per line naming its inputs. Every string goes through the caller's `clean`
+before it is measured (it may come from learner code: the CLI passes tutor.grader.render.escape,
+the app `printable`), and data that loops (never from a real graph) is drawn once per node all
+the same.
 
 Lines are lists of (text, role) spans; the roles (`head`, `tree`, `label`, `op`, `num`, `bad`,
 `good`, `dim`, `mark`) are styled by the front end: `graph_text` gives plain or ANSI text for the
@@ -34,7 +35,7 @@ MAX_LABEL = 24
 MAX_OP = 10
 MAX_NUMBER = 14
 MAX_ROWS = 160
-"""Rows drawn at most; a larger graph ends with a line saying how many nodes are not shown."""
+"""Rows drawn at most; a larger drawing ends with a line saying how many rows are not shown."""
 
 
 def number(x: Any, clean: Callable[[str], str]) -> str:
@@ -42,7 +43,10 @@ def number(x: Any, clean: Callable[[str], str]) -> str:
     if isinstance(x, bool) or x is None:
         return str(x)
     if isinstance(x, (int, float)):
-        x = float(x) + 0.0  # no "-0.0000"
+        try:
+            x = float(x) + 0.0  # no "-0.0000"
+        except OverflowError:  # an int past float's range
+            return f"~1e{int(x.bit_length() * math.log10(2))}" if x > 0 else f"~-1e{int(x.bit_length() * math.log10(2))}"
         if not math.isfinite(x):
             return str(x)
         if x == 0 or 1e-3 <= abs(x) < 1e6:
@@ -56,22 +60,26 @@ def _short(x: Any, limit: int, clean: Callable[[str], str]) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _items(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
 class _Graph:
     """The description read defensively: known ids only, inputs in edge order."""
 
     def __init__(self, graph: dict, clean: Callable[[str], str]):
         self.clean = clean
-        nodes = [n for n in graph.get("nodes", []) if isinstance(n, dict)]
+        nodes = [n for n in _items(graph.get("nodes")) if isinstance(n, dict)]
         self.nodes: dict[Any, dict] = {}
         for i, n in enumerate(nodes):
             key = n.get("id", i)
             self.nodes.setdefault(key if isinstance(key, (int, str)) else i, n)
         self.inputs: dict[Any, list] = {k: [] for k in self.nodes}
         self.uses: dict[Any, int] = {k: 0 for k in self.nodes}
-        for edge in graph.get("edges", []):
+        for edge in _items(graph.get("edges")):
             if isinstance(edge, (list, tuple)) and len(edge) == 2:
                 src, dst = edge
-                if src in self.nodes and dst in self.nodes and src != dst:
+                if all(isinstance(k, (int, str)) and k in self.nodes for k in edge) and src != dst:
                     self.inputs[dst].append(src)
                     self.uses[src] += 1
         sinks = [k for k in self.nodes if not self.uses[k]]
