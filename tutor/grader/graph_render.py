@@ -56,7 +56,11 @@ def number(x: Any, clean: Callable[[str], str]) -> str:
 
 
 def _short(x: Any, limit: int, clean: Callable[[str], str]) -> str:
-    text = clean(x if isinstance(x, str) else str(x)).replace("\n", "\\n").replace("\t", " ")
+    try:
+        text = x if isinstance(x, str) else str(x)
+    except ValueError:  # an int of more digits than Python will print
+        text = "(too long to print)"
+    text = clean(text).replace("\n", "\\n").replace("\t", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
