@@ -134,3 +134,15 @@ def test_the_graph_run_uses_the_learners_passing_value(tmp_path):
     first = next(p for t, p in panels[-1].items() if "first graph" in t)
     assert {n["label"]: n["op"] for n in first["nodes"]}["d"] == "plus"  # drawn from the learner's own _op
     assert "your Value" in first["note"]
+
+
+def test_the_code_option_as_the_apps_options_box_takes_it():
+    from tutor.app.widgets.run_controls import parse_options
+
+    run = load_course().lesson("micrograd").run("graph")
+    options = parse_options("code=a=3.0;b=a+a", run)
+    with Reference() as ctx:
+        step = next(train_graph(RunConfig("micrograd", "graph", steps=1, options=options), ctx))
+    mine = step["panels"]["your expression (the code option)"]
+    assert [(n["label"], n["grad"]) for n in mine["nodes"]] == [("a", 2.0), ("b", 1.0)]
+    assert " " not in run.options["code"]  # the default, copied into the box, works there too
