@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
 from rich.console import Console
 
 from tests.grader.test_graph_render import neuron
@@ -77,3 +80,21 @@ def test_a_graph_panel_is_drawn_by_kind():
     panel = {"kind": "graph", **neuron()}
     lines = shown(render_panel(panel, 60), 60)
     assert lines[1].split() == ["o", "(tanh)", "0.7071", "1.0000"]
+
+
+@pytest.mark.app
+def test_the_exercise_screen_shows_the_graph_beside_a_failing_check(make):
+    from tests.app.helpers import failing_verdict, wait_text
+
+    verdict = failing_verdict()
+    verdict.checks[1].details["graph"] = neuron(wrong=True)
+
+    async def go():
+        app = make()
+        async with app.run_test(size=(140, 44)) as pilot:
+            app.session.last_verdicts["toy.scale"] = verdict
+            await pilot.press("enter", "2")
+            assert await wait_text(pilot, "x1w1x2w2 (+)")
+            assert await wait_text(pilot, "expected grad 0.5000")
+
+    asyncio.run(go())
