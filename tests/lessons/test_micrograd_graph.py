@@ -146,3 +146,26 @@ def test_the_code_option_as_the_apps_options_box_takes_it():
     mine = step["panels"]["your expression (the code option)"]
     assert [(n["label"], n["grad"]) for n in mine["nodes"]] == [("a", 2.0), ("b", 1.0)]
     assert " " not in run.options["code"]  # the default, copied into the box, works there too
+
+
+def test_zerohero_train_prints_the_graphs_and_check_draws_the_failing_one(tmp_path):
+    import os
+    import subprocess
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100")
+    env.pop("ZEROHERO_WORKSPACE", None)
+    env.pop("ZEROHERO_COURSE", None)
+
+    def zh(*args):
+        return subprocess.run([sys.executable, "-m", "tutor.cli", "--workspace", str(tmp_path / "ws"), *args],
+                              env=env, capture_output=True, text=True, timeout=300)
+
+    assert zh("init", str(tmp_path / "ws")).returncode == 0
+    out = zh("train", "micrograd", "graph", "--set", "code=a=3.0;b=a+a")
+    assert out.returncode == 0, out.stderr
+    text = out.stdout
+    assert "the lecture's neuron: o = tanh(x1*w1 + x2*w2 + b):" in text and "└─ n (+)" in text
+    assert "your expression (the code option):" in text and "used 2×" in text and "\x1b" not in text
+    (tmp_path / "ws" / "exercises" / "micrograd" / "value.py").write_text(ADD_ASSIGNS)
+    out = zh("check", "micrograd.value", "--seed", "3")
+    assert out.returncode == 1 and "✗ ├─ a" in out.stdout and "expected grad 2.0000" in out.stdout
