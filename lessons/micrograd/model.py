@@ -180,6 +180,39 @@ def train_moons(cfg, ctx) -> Iterator[dict]:
            "panels": {"decision boundary": _boundary(layers, X, y01)}, "state": state}
 
 
+LECTURE_GRAPHS = {
+    "the lecture's first graph: L = (a*b + c) * f":
+        "a = 2.0; b = -3.0; c = 10.0; e = a*b; d = e + c; f = -2.0; L = d*f",
+    "the lecture's neuron: o = tanh(x1*w1 + x2*w2 + b)":
+        "x1 = 2.0; x2 = 0.0; w1 = -3.0; w2 = 1.0; b = 6.8813735870195432; x1w1 = x1*w1; x2w2 = x2*w2; "
+        "x1w1x2w2 = x1w1 + x2w2; n = x1w1x2w2 + b; o = n.tanh()",
+}
+
+
+def train_graph(cfg, ctx) -> Iterator[dict]:
+    """The lecture's draw_dot pictures, built and backpropagated by the learner's Value once it
+    passes: the first graph, the neuron, and the expression in the `code` option."""
+    from . import drawing
+
+    Value = ctx.load("value").Value
+    whose = ("your Value" if ctx.used.get("value") == "learner"
+             else "the reference Value (yours once it passes)")
+
+    def draw(code: str) -> dict:
+        out, names = drawing.run(Value, drawing.parse(code))
+        return {**drawing.trace(out, names), "note": f"built and backpropagated by {whose}"}
+
+    panels = {title: draw(code) for title, code in LECTURE_GRAPHS.items()}
+    code = str(cfg.options.get("code", ""))
+    try:
+        panels["your expression (the code option)"] = draw(code)
+    except (drawing.ProgramError, ArithmeticError, ValueError) as e:
+        yield {"step": 1, "total": 1, "panels": panels}  # the lecture's graphs are drawn all the same
+        raise ValueError(f"the code option cannot be drawn ({type(e).__name__}: {e}): {code[:200]}") from None
+    yield {"step": 1, "total": 1, "panels": panels}
+    yield {"done": True, "metrics": {}, "panels": panels}
+
+
 def _text_boundary(layers, X: np.ndarray, y: np.ndarray, cols: int = 56, rows: int = 20) -> str:
     """The decision boundary in characters: '·' where the net says +1, the points on top.
 

@@ -240,3 +240,38 @@ def test_the_line_reader_bounds_a_line_before_it_ends():
     assert reader.feed(b"12345\n678") == [b"12345"] and reader.pending() == 3
     with pytest.raises(EventError, match="longer than 10 bytes"):
         reader.feed(b"x" * 8)
+
+
+# -- the graph panel kind -----------------------------------------------------------------------
+def _graph_step(nodes, edges, **more) -> bytes:
+    return _line({"kind": "step", "step": 1, "panels": {"g": {"kind": "graph", "nodes": nodes, "edges": edges, **more}}})
+
+
+GRAPH_NODES = [{"id": 0, "label": "a", "data": 3.0, "grad": 2.0}, {"id": 1, "label": "b", "op": "+", "data": 6.0, "grad": 1.0}]
+
+
+def test_a_graph_panel_passes_with_defaults_filled_in():
+    panel = parse_event(_graph_step(GRAPH_NODES + [{"id": "c", "op": "tanh", "data": None, "grad": 0.5,
+                                                    "expected_grad": 1.0, "wrong": True}],
+                                    [[0, 1], [0, 1], [1, "c"]], note="a used twice"))["panels"]["g"]
+    assert [n["id"] for n in panel["nodes"]] == [0, 1, "c"]
+    assert panel["nodes"][0] == {"id": 0, "label": "a", "op": "", "data": 3.0, "grad": 2.0, "wrong": False}
+    assert panel["nodes"][2]["expected_grad"] == 1.0 and panel["nodes"][2]["wrong"] is True
+    assert panel["edges"] == [[0, 1], [0, 1], [1, "c"]] and panel["note"] == "a used twice"
+
+
+@pytest.mark.parametrize("nodes, edges, words", [
+    ([], [], "without nodes"),
+    (GRAPH_NODES, [[0, 1], [1, 0]], "cycle"),
+    (GRAPH_NODES, [[0, 7]], "two known nodes"),
+    (GRAPH_NODES, [[0, 1, 2]], "at most 2 items"),
+    (GRAPH_NODES, [[True, 1]], "two known nodes"),
+    (GRAPH_NODES + [{"id": 0, "label": "again"}], [], "two nodes with the id .0."),
+    ([{"id": 0, "grad": {"__float__": "nan"}}], [], "not a finite number"),
+    ([{"id": 0, "colour": "red"}], [], "unknown key 'colour'"),
+    ([{"id": -1}], [], "not a whole number"),
+    ([{"id": 0, "wrong": "yes"}], [], "true or false"),
+])
+def test_graph_panels_outside_the_schema(nodes, edges, words):
+    with pytest.raises(EventError, match=words):
+        parse_event(_graph_step(nodes, edges))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from pathlib import Path
 
 from tutor.cli.base import FAILED, OK, CliError, emit, fail
 from tutor.cli.lookup import course, lesson, progress, run, workspace
+from tutor.grader.graph_render import graph_text
 from tutor.grader.render import escape
 
 
@@ -32,8 +34,15 @@ def cmd_train(args) -> int:
         sys.stderr.write(escape(f"note: {stale}") + "\n")
     tty = sys.stderr.isatty() and not args.json
     bar = _Bar() if tty else None
+    graphs: dict = {}  # a run's graph panels, drawn after its summary
+
+    def on_step(event: dict) -> None:
+        graphs.update({t: p for t, p in (event.get("panels") or {}).items() if p.get("kind") == "graph"})
+        if bar is not None:
+            bar(event)
+
     training = train(les, r, cfg, workspace=ws.root, progress=prog, force_reference=args.reference,
-                     data_dir=args.data_dir, on_step=bar)
+                     data_dir=args.data_dir, on_step=on_step)
     if bar is not None:
         sys.stderr.write("\n")
     result, payload = training.result, summary(training)
@@ -43,7 +52,9 @@ def cmd_train(args) -> int:
             emit(args, payload)
             return FAILED
         return fail(args, f"the run crashed ({result.implementation} code): {result.error}\n{result.trace}".rstrip(), FAILED)
-    emit(args, payload, escape(_summary_text(payload, r)))
+    drawings = [f"\n{escape(t)}:\n{graph_text(p, shutil.get_terminal_size().columns, escape, sys.stdout.isatty(), '  ')}"
+                for t, p in graphs.items()]
+    emit(args, payload, escape(_summary_text(payload, r)) + "".join(drawings))
     return OK if result.status == "finished" else FAILED
 
 

@@ -67,6 +67,10 @@ class Case:
     explain: Callable[[str, Any, Any], str | None] | None = None
     """Lesson-specific diagnosis for a mismatch: (key, got, expected) -> sentence or None. One that
     needs the inputs is a module-level function bound with functools.partial(f, **args)."""
+    graph: Callable[[str, Outputs, Outputs], dict | None] | None = None
+    """The failing case's computation graph for the verdict (`details["graph"]`, drawn by
+    tutor.grader.graph_render): (the key that differs, the outputs that came back, the expected
+    ones) -> plain data, or None."""
 
     def __post_init__(self) -> None:
         # Private copies, never changed after this: the caller's dicts cannot alter a built case.

@@ -140,6 +140,17 @@ def _explain(case: Case, key: str, got: Any, exp: Any) -> str | None:
     return advice if isinstance(advice, str) else None
 
 
+def _explain_graph(case: Case, key: str, got: dict, expected: dict) -> dict | None:
+    """The lesson's drawing of the failing graph; like `_explain`, a failure there names nothing."""
+    if case.graph is None:
+        return None
+    try:
+        picture = case.graph(key, got, expected)
+    except Exception:  # noqa: BLE001
+        return None
+    return picture if isinstance(picture, dict) else None
+
+
 def compare_value(key: str, got: Any, exp: Any, case: Case) -> tuple[bool, str, dict]:
     """Compares one output; returns (passed, message, details)."""
     label = case.labels.get(key, key)
@@ -253,5 +264,8 @@ def _compare_case(case: Case, got: Any, expected: dict, mistakes: list[Mistake])
             if named:
                 details["diagnosis"] = named
                 message += f" Likely mistake: {named}"
+            picture = _explain_graph(case, key, got, expected)
+            if picture:
+                details["graph"] = picture
             return CheckResult(case.name, False, message, details)
     return CheckResult(case.name, True, "matches", {"keys": list(expected)})

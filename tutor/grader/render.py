@@ -8,9 +8,11 @@ checks", move the cursor, or hide the real lines with terminal escapes or bidi o
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from tutor.course.model import Exercise
+from tutor.grader.graph_render import graph_text
 from tutor.grader.verdict import NOT_STARTED, Verdict  # noqa: F401 - NOT_STARTED: grade.py's word too
 
 # C0 controls but tab and newline, DEL, C1 controls (ESC and CSI start escape sequences), and the
@@ -127,6 +129,7 @@ def render_verdict(verdict: Verdict, exercise: Exercise, color: bool = False) ->
              c(_DIM, f"   (seed {verdict.seed}; replay with --seed {verdict.seed})")]
     stub = not_started(verdict)
     said: set[str] = set()
+    drew_graph = False
     for check in verdict.checks:
         if check.passed:
             lines.append(c(_GREEN, "  ✓ ") + escape(check.name))
@@ -136,6 +139,10 @@ def render_verdict(verdict: Verdict, exercise: Exercise, color: bool = False) ->
             continue  # said once, below
         for line in check_lines(check, said=said):
             lines.append("      " + "".join(c(_CLI_STYLE.get(role, ""), text) for role, text in line))
+        if check.details.get("graph") and not drew_graph:  # the first failing graph, drawn
+            drew_graph = True
+            lines.append(graph_text(check.details["graph"], shutil.get_terminal_size().columns, escape,
+                                    color, " " * 6))
     if verdict.error:
         lines.append("")
         lines.extend(("  " + line) for line in escape(verdict.error).splitlines())

@@ -26,6 +26,7 @@ Panels are keyed by a title and typed by `kind`, so the app draws them knowing n
 - `{"kind": "heatmap", "rows": [labels], "cols": [labels], "values": [[number...]...]}`
 - `{"kind": "samples", "lines": ["name.", ...]}` (several panels side by side are fine)
 - `{"kind": "text", "text": "..."}`
+- `{"kind": "graph", "nodes": [{"id": 0, "label": "a", "op": "", "data": 2.0, "grad": -6.0}, ...], "edges": [[0, 4], ...]}`: a computation graph ([input id, node id] edges, no cycle; `note`, and per node `expected_data`/`expected_grad`/`wrong`, optional), drawn as a tree by tutor.grader.graph_render
 - `{"kind": "hline", "metric": "train_loss", "value": 2.4544, "label": "counting model"}`: a
   reference line drawn on the loss plot.
 Numbers in panels are finite (a NaN or inf stops the run; send None in a `lines` y instead).

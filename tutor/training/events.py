@@ -234,8 +234,62 @@ def _panel(panel: Any, where: str) -> dict:
                 raise _fail(where, f"{len(labels)} labels for {len(points)} points")
             out["labels"] = labels
         _labels(panel, out, where)
+    elif kind == "graph":
+        _keys(panel, {"kind", "nodes", "edges", "note"}, where)
+        out.update(_graph(panel, where))
     else:
         raise _fail(where, f"unknown panel kind {str(kind)[:40]!r}")
+    return out
+
+
+MAX_GRAPH_NODES = 500
+GRAPH_NODE_KEYS = {"id", "label", "op", "data", "grad", "expected_data", "expected_grad", "wrong"}
+
+
+def _graph(panel: dict, where: str) -> dict:
+    """A computation graph (tutor.grader.graph_render): nodes with unique ids, edges [input, node]
+    between known nodes, and no cycle."""
+    nodes, ids = [], set()
+    for n in _list(panel.get("nodes"), f"{where} nodes", MAX_GRAPH_NODES):
+        n = _dict(n, f"{where} node", len(GRAPH_NODE_KEYS))
+        _keys(n, GRAPH_NODE_KEYS, f"{where} node")
+        key = n.get("id")
+        node = {"id": _int(key, f"{where} node id", 0) if not isinstance(key, str) else _str(key, f"{where} node id", 64)}
+        if node["id"] in ids:
+            raise _fail(where, f"two nodes with the id {str(node['id'])[:40]!r}")
+        ids.add(node["id"])
+        for name in ("label", "op"):
+            node[name] = _str(n.get(name, ""), f"{where} node {name}", 100)
+        for name in ("data", "grad", "expected_data", "expected_grad"):
+            if n.get(name) is not None:
+                node[name] = _number(n[name], f"{where} node {name}")
+            elif name in ("data", "grad"):
+                node[name] = None
+        node["wrong"] = _bool(n.get("wrong", False), f"{where} node wrong")
+        nodes.append(node)
+    if not nodes:
+        raise _fail(where, "a graph without nodes")
+    edges, inputs, users = [], {k: 0 for k in ids}, {k: [] for k in ids}
+    for e in _list(panel.get("edges", []), f"{where} edges", 4 * MAX_GRAPH_NODES):
+        e = _list(e, f"{where} edges", 2)
+        if len(e) != 2 or any(type(k) not in (int, str) or k not in ids for k in e):
+            raise _fail(where, "an edge is not [input id, node id] of two known nodes")
+        edges.append([e[0], e[1]])
+        inputs[e[1]] += 1
+        users[e[0]].append(e[1])
+    ready = [k for k, n in inputs.items() if not n]  # Kahn's order: a cycle leaves nodes unvisited
+    seen = 0
+    while ready:
+        seen += 1
+        for dst in users[ready.pop()]:
+            inputs[dst] -= 1
+            if not inputs[dst]:
+                ready.append(dst)
+    if seen != len(ids):
+        raise _fail(where, "the graph has a cycle")
+    out = {"nodes": nodes, "edges": edges}
+    if "note" in panel:
+        out["note"] = _str(panel["note"], f"{where} note", 300)
     return out
 
 

@@ -124,6 +124,45 @@ class Graph:
         context = "" if self.names[self.out] else f" in {self.disp(self.out)}"
         return f"grad of {what}{context}"
 
+    # drawn
+    def op_text(self, k: int) -> str:
+        """The op as draw_dot names it, with its number where one side is a plain number."""
+        step = self.program[k]
+        op = step[0]
+        if op == "leaf" or op in BINARY or len(step) < 3:
+            return "" if op == "leaf" else op
+        if op.startswith("c"):
+            return f"{step[2]:g} {op[1]}"
+        return f"{op[0]} {step[2]:g}" if op.endswith("c") else f"{op} {step[2]:g}"
+
+    def picture(self, key: str, got: dict, expected: dict) -> dict:
+        """The graph with the learner's data and grad per node, the wrong ones marked with the
+        expected numbers (the verdict's `details["graph"]`, see tutor.grader.graph_render)."""
+        ks = range(len(self.program))
+        named = int(key[5:-1])
+        note = ""
+        if len(self.program) > MAX_DRAWN:  # a long chain: the nodes near the one that differs
+            near = {named}
+            for _ in range(3):  # three steps along the edges, either way
+                near |= ({j for m in near for j in operands(self.program[m])}
+                         | {m for j in near for m, _ in self.uses(j)})
+            ks = sorted(near | {self.out})
+            note = (f"{len(self.program)} nodes: the {len(ks)} nearest {self.disp(named)}"
+                    + ("" if self.out in near else " and the output"))
+        nodes = []
+        for k in ks:
+            label = self.names[k] or (self.expr(k) if len(self.expr(k)) <= 16 else "")
+            node = {"id": k, "label": label, "op": self.op_text(k)}
+            for kind in ("data", "grad"):
+                mine, want = got.get(f"{kind}[{k}]"), expected[f"{kind}[{k}]"]
+                node[kind] = _plain(mine)
+                if not _near(mine, want):
+                    node[f"expected_{kind}"], node["wrong"] = _plain(want), True
+            nodes.append(node)
+        shown = set(ks)
+        edges = [[i, k] for k in ks for i in operands(self.program[k]) if i in shown]
+        return {"nodes": nodes, "edges": edges, "note": note}
+
     # the case
     def uses(self, k: int) -> list[tuple[int, int]]:
         return uses(self.program, k)
@@ -209,6 +248,29 @@ class Graph:
                 "(reverse topological order).")
 
 
+MAX_DRAWN = 60
+"""Nodes drawn beside a verdict at most: past this, those near the node that differs."""
+
+
+def _plain(x):
+    """A learner's number as JSON can carry it: finite floats as they are, anything else as text."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool):
+        try:
+            return float(x) if math.isfinite(x) else str(float(x))
+        except OverflowError:  # an int past float's range
+            return str(x)[:80]
+    return None if x is None else str(x)[:80]
+
+
+def _near(got, expected) -> bool:
+    if not isinstance(got, (int, float)) or isinstance(got, bool):
+        return False
+    try:
+        return abs(got - expected) <= VALUE_TOL.atol + VALUE_TOL.rtol * abs(expected)
+    except OverflowError:
+        return False
+
+
 def uses(program, k: int) -> list[tuple[int, int]]:
     """(consumer, operand position) for every use of node k."""
     return [(m, pos) for m, step in enumerate(program) for pos, i in enumerate(operands(step)) if i == k]
@@ -252,4 +314,4 @@ def graph_case(g: Graph) -> Case:
     keys = [f"data[{k}]" for k in range(len(g.program))] + [f"grad[{k}]" for k in range(len(g.program))]
     labels = {key: g.label(key[:4], int(key[5:-1])) for key in keys}
     return Case(g.title, value_probes.graph, {"program": list(g.program)}, expect=expect,
-                mistakes=mistakes, tol=VALUE_TOL, labels=labels, explain=g.explain)
+                mistakes=mistakes, tol=VALUE_TOL, labels=labels, explain=g.explain, graph=g.picture)

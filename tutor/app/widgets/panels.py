@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tutor.app.printable import drawn, printable
+from tutor.app.widgets.value_graph import graph_panel
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 RAMP = ("#0d0887", "#46039f", "#7201a8", "#9c179e", "#bd3786", "#d8576b", "#ed7953", "#fb9f3a", "#fdca26", "#f0f921")
@@ -134,6 +135,7 @@ def text_panel(panel: dict, width: int) -> RenderableType:
 
 RENDERERS = {"boundary": boundary, "heatmap": heatmap, "histogram": histogram, "samples": samples,
              "text": text_panel}
+RENDERERS["graph"] = graph_panel  # a computation graph (tutor/app/widgets/value_graph.py)
 
 
 def render_panel(panel: Any, width: int) -> RenderableType:

@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from tutor.app.printable import drawn, printable
+from tutor.app.widgets.value_graph import GraphDrawing
 from tutor.grader.render import check_lines, not_started, started_text
 
 MAX_OUTPUT_LINES = 12
@@ -95,9 +96,13 @@ def render_verdict(verdict: Any, pending: str = "") -> RenderableType:
                           style="dim"))
     said: set = set()
     failed = 0
+    graphed = False
     for check in sorted(verdict.checks, key=lambda c: c.passed):  # failures first, in their order
         parts.append(render_check(check, brief=failed >= FULL_FAILURES, said=said, stub=stub))
         failed += not check.passed
+        if not check.passed and not graphed and (check.details or {}).get("graph"):  # the first one, drawn
+            graphed = True
+            parts.append(Padding(GraphDrawing(check.details["graph"]), (0, 0, 1, 4)))
     if verdict.error:
         parts.append(Text(""))
         parts.append(Text(printable(verdict.error.strip()), style="red"))
