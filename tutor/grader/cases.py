@@ -67,6 +67,9 @@ class Case:
     explain: Callable[[str, Any, Any], str | None] | None = None
     """Lesson-specific diagnosis for a mismatch: (key, got, expected) -> sentence or None. One that
     needs the inputs is a module-level function bound with functools.partial(f, **args)."""
+    table: bool = False
+    """Report every output at once as a table (tutor/grader/table.py); an output sent back as None
+    is "not yet"."""
 
     def __post_init__(self) -> None:
         # Private copies, never changed after this: the caller's dicts cannot alter a built case.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from tutor.course.model import Exercise
+from tutor.grader.table import table_lines
 from tutor.grader.verdict import Verdict
 
 # C0 controls but tab and newline, DEL, C1 controls (ESC and CSI start escape sequences), and the
@@ -54,6 +55,8 @@ def render_verdict(verdict: Verdict, exercise: Exercise, color: bool = False) ->
             seen.add(diagnosis)
             for line in escape(message).splitlines():
                 lines.append("      " + line)
+            for row in table_lines(check.details.get("table")):
+                lines.append("      " + escape(row))
             for row in check.details.get("heatmap", []):
                 lines.append("      " + c(_DIM, escape(row)))
     if verdict.error:

@@ -12,6 +12,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from tutor.app.printable import drawn, printable
+from tutor.grader.table import table_lines
 
 MAX_OUTPUT_LINES = 12
 FULL_FAILURES = 2
@@ -72,6 +73,8 @@ def render_check(check: Any, brief: bool = False, said: set | None = None) -> Re
     elif check.message:
         lines = printable(check.message.strip()).splitlines()
         body.append("\n".join(lines[:2] if brief else lines) + "\n")
+    if d.get("table") and not brief:  # every output at once (tutor/grader/table.py)
+        body.append(printable("\n".join(table_lines(d["table"]))) + "\n")
     if d.get("heatmap") and not brief:
         body.append_text(_heatmap(list(d["heatmap"])))
     body.rstrip()
