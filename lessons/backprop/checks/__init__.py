@@ -8,5 +8,6 @@ by autograd, and each typical mistake is the right computation with that mistake
 from zerohero_lessons.backprop.checks.intermediates import intermediates
 from zerohero_lessons.backprop.checks.local import embedding, linear, tanh
 from zerohero_lessons.backprop.checks.pinned import batchnorm, cross_entropy
+from zerohero_lessons.backprop.checks.step import step
 
-__all__ = ["batchnorm", "cross_entropy", "embedding", "intermediates", "linear", "tanh"]
+__all__ = ["batchnorm", "cross_entropy", "embedding", "intermediates", "linear", "step", "tanh"]
