@@ -59,22 +59,18 @@ def autograd_diffs(p: dict, grads: dict, Xb: torch.Tensor, Yb: torch.Tensor) -> 
     return {k: float((torch.as_tensor(grads[k]) - leaves[k].grad).abs().max()) for k in PARAMS}
 
 
-def _diff_panel(diffs: dict[str, float], step: int) -> dict:
+def _diff_panel(diffs: dict[str, float], shapes: dict, step: int) -> dict:
     lines = [f"step {step}: your gradients against autograd's on the same batch", "",
              f"{'parameter':<10} {'shape':<12} max |diff|"]
-    lines += [f"{k:<10} {str(tuple(shape)):<12} {diffs[k]:.3g}" for k, shape in _shapes.items()]
+    lines += [f"{k:<10} {str(tuple(shape)):<12} {diffs[k]:.3g}" for k, shape in shapes.items()]
     worst = max(diffs.values())
     lines += ["", "right (float32 rounding)" if worst < 1e-5 else "these differ: check the exercise of that layer"]
     return {"kind": "text", "text": "\n".join(lines)}
 
 
-_shapes: dict = {}
-
-
 def train_manual(cfg, ctx) -> Iterator[dict]:
-    for name in USES:  # dependencies first: step.py imports them by name
-        step_module = ctx.load(name)
-    gradients = step_module.gradients
+    modules = {name: ctx.load(name) for name in USES}  # dependencies first: step.py imports them by name
+    gradients = modules["step"].gradients
     opts = cfg.options
     words, _ = load_names(ctx)
     data = splits(words)
@@ -82,8 +78,7 @@ def train_manual(cfg, ctx) -> Iterator[dict]:
     seed = LECTURE_SEED if cfg.seed is None else int(cfg.seed)
     g = torch.Generator().manual_seed(seed)
     p = init(g, n_hidden=int(opts["n_hidden"]))
-    _shapes.clear()
-    _shapes.update({k: p[k].shape for k in PARAMS})
+    shapes = {k: p[k].shape for k in PARAMS}
     n_params = sum(v.numel() for v in p.values())
     yield {"step": 0, "total": cfg.steps, "panels": {"network": {"kind": "text", "text": (
         f"{n_params:,} parameters (n_embd 10, n_hidden {opts['n_hidden']}); {Xtr.shape[0]:,} training "
@@ -108,7 +103,7 @@ def train_manual(cfg, ctx) -> Iterator[dict]:
                  "metrics": {"train_loss": float(loss), "grad_diff": worst}}
         now = time.monotonic()
         if diffs is not None and (now - last_panel > 0.5 or i + 1 == cfg.steps):
-            event["panels"] = {"your gradients vs autograd": _diff_panel(diffs, i - i % int(opts["check_every"]))}
+            event["panels"] = {"your gradients vs autograd": _diff_panel(diffs, shapes, i - i % int(opts["check_every"]))}
             last_panel = now
         yield event
     bnmean, bnvar = calibrate(p, Xtr)

@@ -123,3 +123,13 @@ def test_numerical_estimates_are_refused(tmp_path, estimator):
     verdict = _grade(tmp_path, estimate_source(estimator))
     fails_with(verdict, "Manual backprop means deriving the gradient", "estimated it numerically")
     assert all("estimated it numerically" in c.message for c in verdict.checks), failure_text(verdict)
+
+
+def test_a_wrong_2d_gradient_comes_with_a_heat_map_of_where(tmp_path):
+    # Dropped repeats spoil only the rows of repeated characters: the map shows rows, not a block.
+    verdict = _grade(tmp_path, MISTAKE_SOURCES["dropped_repeats"][0])
+    maps = [c.details.get("heatmap") for c in verdict.checks if c.details.get("first_wrong") == "dC"]
+    assert maps and all(maps), failure_text(verdict)
+    cells = "".join(row for m in maps for row in m)
+    assert "█" in cells and "·" in cells
+    assert any(set(row) == {"█"} for m in maps for row in m)  # a whole row off
