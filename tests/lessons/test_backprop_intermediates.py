@@ -127,9 +127,12 @@ def test_numerical_estimates_are_refused(tmp_path, estimator):
 
 def test_a_wrong_2d_gradient_comes_with_a_heat_map_of_where(tmp_path):
     # Dropped repeats spoil only the rows of repeated characters: the map shows rows, not a block.
+    # (In the lecture's batch of 32 nearly every character repeats: a map of all █ says nothing,
+    # so compare.py leaves it out there.)
     verdict = _grade(tmp_path, MISTAKE_SOURCES["dropped_repeats"][0])
-    maps = [c.details.get("heatmap") for c in verdict.checks if c.details.get("first_wrong") == "dC"]
-    assert maps and all(maps), failure_text(verdict)
+    assert all(c.details.get("first_wrong") == "dC" for c in verdict.checks), failure_text(verdict)
+    maps = [c.details["heatmap"] for c in verdict.checks if c.details.get("heatmap")]
+    assert len(maps) >= 2, failure_text(verdict)
     cells = "".join(row for m in maps for row in m)
     assert "█" in cells and "·" in cells
     assert any(set(row) == {"█"} for m in maps for row in m)  # a whole row off
