@@ -125,3 +125,11 @@ def test_autograd_is_refused(tmp_path, name):
     verdict = _grade(tmp_path, name, head + "    " + code + "\n    " + tail + "\n")
     fails_with(verdict, "Manual backprop means manual")
     assert not any(c.passed for c in verdict.checks)
+
+
+def test_embedding_is_the_pinned_exercise():
+    from tutor.course.loader import load_course
+
+    ex = load_course().exercise("backprop.embedding")
+    assert ex.file == "exercises/backprop/embedding.py" and "embedding_backward" in ex.functions
+    assert ex.manual_backprop
