@@ -243,9 +243,9 @@ def _table_row(key: str, got: Any, exp: Any, passed: bool) -> list[str]:
     if same_shape and g.size:
         with np.errstate(invalid="ignore", over="ignore"):
             diff = f"{float(np.max(np.abs(g.astype(np.float64) - e.astype(np.float64)))):.3g}"
-    shape = str(tuple(g.shape)) if g.dtype.kind in "biuf" else type(got).__name__
-    if not same_shape and g.dtype.kind in "biuf":
-        shape += f", not {tuple(e.shape)}"
+    # the shape column speaks only when it is wrong: got, not expected
+    shape = "" if same_shape else (f"{tuple(g.shape)}, not {tuple(e.shape)}" if g.dtype.kind in "biuf"
+                                   else type(got).__name__)
     return [key, "✓" if passed else "✗", "✓" if exact else "✗", diff, shape]
 
 
