@@ -78,12 +78,14 @@ def test_numerical_estimates_are_refused(tmp_path, estimator):
 
 # ## The run
 
-def _run(steps: int, n_hidden: int = 200):
+def _run(steps: int, n_hidden: int = 200, workspace: Path | None = None):
     run = load_course().lesson("backprop").run("manual")
     cfg = RunConfig("backprop", "manual", steps=steps, options={**run.options, "n_hidden": n_hidden, "check_every": 50})
-    ctx = RunContext(lesson_dir=ROOT / "lessons/backprop", workspace=None, force_reference=True,
-                     data_dir=ROOT.parent / "shared" / "data")
-    return cfg, list(getattr(lesson_module("backprop", "model"), run.entry)(cfg, ctx))
+    passed = frozenset(name.split(".")[1] for name in run.uses) if workspace else frozenset()
+    ctx = RunContext(lesson_dir=ROOT / "lessons/backprop", workspace=workspace, learner_passed=passed,
+                     force_reference=workspace is None, data_dir=ROOT.parent / "shared" / "data")
+    events = list(getattr(lesson_module("backprop", "model"), run.entry)(cfg, ctx))
+    return cfg, events, ctx
 
 
 def _as_line(event: dict) -> bytes:
@@ -97,7 +99,7 @@ def test_a_short_run_trains_on_the_backward_pass():
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        cfg, events = _run(300)
+        cfg, events, _ = _run(300)
     finally:
         torch.set_num_threads(threads)
     for event in events:
@@ -122,3 +124,14 @@ def test_the_lecture_network_has_its_parameter_counts():
     network = lesson_module("backprop", "probes.network")
     for n_hidden, count in ((64, 4137), (200, 12297)):  # exercise 1's network, the run's
         assert sum(math.prod(s) for s in network.shapes(n_hidden=n_hidden).values()) == count
+
+
+def test_the_run_uses_the_learners_passing_files(tmp_path):
+    folder = tmp_path / "exercises" / "backprop"
+    folder.mkdir(parents=True)
+    for name, text in {**SIBLINGS, "step.py": REFERENCE.replace('"""The lecture', '"""Mine: the lecture')}.items():
+        (folder / name).write_text(text)
+    _, events, ctx = _run(20, n_hidden=16, workspace=tmp_path)
+    assert ctx.implementation == "learner" and set(ctx.used) == {"cross_entropy", "batchnorm", "tanh", "linear",
+                                                                 "embedding", "step"}
+    assert events[-1]["done"] and events[-1]["extra"]["max_grad_diff"] < 1e-5
