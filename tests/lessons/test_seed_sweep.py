@@ -17,7 +17,10 @@ import torch
 
 from tests.conftest import ROOT
 from tests.grading import Sweep, failure_text, grade_source, messages
+from tests.lessons import test_backprop_intermediates as intermediates
+from tests.lessons import test_backprop_local as local
 from tests.lessons import test_backprop_pinned as backprop
+from tests.lessons import test_backprop_step as step
 from tests.lessons import test_bigram as bigram
 from tests.lessons import test_gpt_pinned as gpt
 from tests.lessons import test_micrograd as micrograd
@@ -38,6 +41,9 @@ PAIRS = {"solution_pairs.py": _solution("bigram", "nll")}  # the nll mistakes im
 RIGHT = {
     "backprop.cross_entropy": (backprop.CE_STYLES["reference"], None),
     "backprop.batchnorm": (backprop.BN_STYLES["reference"], None),
+    "backprop.intermediates": (intermediates.REFERENCE, None),
+    **{f"backprop.{name}": (source, None) for name, source in local.REFERENCE.items()},
+    "backprop.step": (step.REFERENCE, step.SIBLINGS),
     "gpt.attention_backward": (gpt.REFERENCE, None),
     "micrograd.derivative": (micrograd.SOLUTION["derivative"], None),
     "micrograd.value": (micrograd.SOLUTION["value"], None),
@@ -68,6 +74,8 @@ WRONG = {
         **{k: (s, None, p) for k, (s, p) in {**backprop.CE_MISTAKES, **backprop.CE_CHEATS}.items()},
         "one_hot_without_num_classes": (ONE_HOT_WITHOUT_NUM_CLASSES, None, ["num_classes"])},
     "backprop.batchnorm": {k: (s, None, p) for k, (s, p) in {**backprop.BN_MISTAKES, **backprop.BN_CHEATS}.items()},
+    "backprop.intermediates": {k: (s, None, p) for k, (s, p) in intermediates.MISTAKE_SOURCES.items()},
+    "backprop.step": {"dropped_repeats": (step.REFERENCE, step.DROPPED_REPEATS, ["The first wrong one is dC"])},
     "gpt.attention_backward": {
         **{k: (s, None, p) for k, (s, p) in {**gpt.MISTAKES, **gpt.CHEATS}.items()},
         "dq_with_transpose": (gpt._variant("return ds @ k,", "return ds.transpose(-2, -1) @ k,"), None,
@@ -86,6 +94,8 @@ WRONG = {
         f"{i}:{new[:30]}": (micrograd._mutate(micrograd.SOLUTION["mlp"], old, new), VALUE, [says])
         for i, (old, new, _check, says) in enumerate(micrograd.MLP_MISTAKES)},
 }
+for _name, (_ex, _body, _says) in local.MISTAKES.items():
+    WRONG.setdefault(f"backprop.{_ex}", {})[_name] = (local._def(_ex, _body), None, _says)
 for _i, (_name, _source, _says) in enumerate(bigram.MISTAKES):
     WRONG.setdefault(f"bigram.{_name}", {})[f"{_i}:{_says}"] = (_source, PAIRS, [_says])
 

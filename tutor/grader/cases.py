@@ -71,6 +71,9 @@ class Case:
     """The failing case's computation graph for the verdict (`details["graph"]`, drawn by
     tutor.grader.graph_render): (the key that differs, the outputs that came back, the expected
     ones) -> plain data, or None."""
+    table: bool = False
+    """Report every output at once as a table (tutor/grader/table.py); an output sent back as None
+    is "not yet"."""
 
     def __post_init__(self) -> None:
         # Private copies, never changed after this: the caller's dicts cannot alter a built case.

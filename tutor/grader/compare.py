@@ -241,6 +241,58 @@ def _mistake_named(key: str, got: Any, mistakes: list[Mistake], case: Case, expe
     return None
 
 
+# ## A table of every output (Case.table), like the lecture's cmp(); tutor/grader/table.py draws it
+
+COLUMNS = ["name", "approximate", "exact", "max diff", "shape"]
+EXACT_NOTE = ("(\"exact\" is a bonus: bit-for-bit the same as autograd. 1.0/x, x**-1 and a different "
+              "order of additions round differently in the last bit; \"approximate\" is what passes.)")
+
+
+def _table_row(key: str, got: Any, exp: Any, passed: bool) -> list[str]:
+    g, e = np.asarray(got), np.asarray(exp)
+    same_shape = g.shape == e.shape and g.dtype.kind in "biuf"
+    exact = same_shape and g.dtype == e.dtype and bool(np.array_equal(g, e))
+    diff = ""
+    if same_shape and g.size:
+        with np.errstate(invalid="ignore", over="ignore"):
+            diff = f"{float(np.max(np.abs(g.astype(np.float64) - e.astype(np.float64)))):.3g}"
+    # the shape column speaks only when it is wrong: got, not expected
+    shape = "" if same_shape else (f"{tuple(g.shape)}, not {tuple(e.shape)}" if g.dtype.kind in "biuf"
+                                   else type(got).__name__)
+    return [key, "✓" if passed else "✗", "✓" if exact else "✗", diff, shape]
+
+
+def _compare_table(case: Case, got: dict, expected: dict, mistakes: list[Mistake]) -> CheckResult:
+    rows, first, missing = [], None, []
+    for key, exp in expected.items():
+        value = got.get(key)
+        if value is None:
+            rows.append([key, "not yet", "", "", ""])
+            missing.append(key)
+            continue
+        passed, message, details = compare_value(key, value, exp, case)
+        rows.append(_table_row(key, value, exp, passed))
+        if not passed and first is None:
+            named = None if details.get("diagnosis") == "dtype" else _mistake_named(key, value, mistakes, case, expected)
+            if named:
+                details["diagnosis"] = named
+                message += f" Likely mistake: {named}"
+            first = (key, message, details)
+    table = {"columns": COLUMNS, "rows": rows}
+    done = len(expected) - len(missing)
+    if first is None and not missing:
+        return CheckResult(case.name, True, "matches", {"keys": list(expected), "table": table})
+    if first is None:
+        return CheckResult(case.name, False, f"{done} of {len(expected)} right so far; not yet: "
+                           f"{', '.join(missing)}.", {"table": table, "not_yet": missing})
+    key, message, details = first
+    shape_note = (" Shapes must match exactly, even where they would broadcast."
+                  if details.get("got_shape") not in (None, details.get("expected_shape")) else "")
+    text = (f"The first wrong one is {key} (every one after it is computed from it): {message}"
+            f"{shape_note} {EXACT_NOTE}")
+    return CheckResult(case.name, False, text, {**details, "table": table, "first_wrong": key})
+
+
 def compare_case(case: Case, got: Any, expected: dict, mistakes: list[Mistake]) -> CheckResult:
     """The case's verdict: the first output that differs, why, and the likely mistake."""
     try:
@@ -253,6 +305,8 @@ def compare_case(case: Case, got: Any, expected: dict, mistakes: list[Mistake]) 
 def _compare_case(case: Case, got: Any, expected: dict, mistakes: list[Mistake]) -> CheckResult:
     if not isinstance(got, dict):
         return CheckResult(case.name, False, "the probe sent back something that is not a set of outputs")
+    if case.table:
+        return _compare_table(case, got, expected, mistakes)
     for key, exp in expected.items():
         if key not in got:
             return CheckResult(case.name, False, f"{case.labels.get(key, key)}: no value came back.",

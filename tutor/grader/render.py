@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tutor.course.model import Exercise
 from tutor.grader.graph_render import graph_text
+from tutor.grader.table import table_lines
 from tutor.grader.verdict import NOT_STARTED, Verdict  # noqa: F401 - NOT_STARTED: grade.py's word too
 
 # C0 controls but tab and newline, DEL, C1 controls (ESC and CSI start escape sequences), and the
@@ -100,6 +101,7 @@ def check_lines(check, brief: bool = False, said: set | None = None) -> list[Lin
             first, *rest = text.splitlines() or [""]
             lines.append([("mistake-head", "Likely mistake: "), ("mistake", first)])
             lines += [[("mistake", r)] for r in rest]
+        lines += [[("note", escape(row))] for row in table_lines(d.get("table"))]
         for row in d.get("heatmap", []) or []:
             lines.append([("heat", escape(row))])
         return lines
@@ -111,6 +113,8 @@ def check_lines(check, brief: bool = False, said: set | None = None) -> list[Lin
     said.add(message)
     body = escape(message).splitlines()
     lines += [[("note", row)] for row in (body[:2] if brief else body)]
+    if not brief:
+        lines += [[("note", escape(row))] for row in table_lines(d.get("table"))]
     for row in d.get("heatmap", []) or []:
         lines.append([("heat", escape(row))])
     return lines
