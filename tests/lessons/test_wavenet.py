@@ -82,7 +82,8 @@ MISTAKES = {
     },
     "batchnorm": {
         "dim0_only": (mutate("batchnorm", "dim = 0 if x.ndim == 2 else (0, 1)", "dim = 0"),
-                      ["the lecture's BatchNorm bug", "dim=(0, 1) when x.ndim == 3"]),
+                      ["the lecture's BatchNorm bug", "dim=(0, 1) when x.ndim == 3",
+                       "NaN with a batch of 1 over 8 positions"]),
         "biased": (mutate("batchnorm", "x.var(dim)", "x.var(dim, unbiased=False)"), ["the biased variance"]),
         "eval_batch": (mutate("batchnorm", "        if self.training:\n            dim",
                               "        if True:\n            dim"), ["the evaluation used the batch's statistics"]),

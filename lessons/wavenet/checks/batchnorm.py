@@ -7,6 +7,8 @@ own offset, so that statistics over dimension 0 alone (the lecture's bug) differ
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import torch
 
@@ -89,6 +91,15 @@ def mistakes(dim, xs, G, Bt, R, momentum):
     return found
 
 
+def explain(key, got, expected, shape):
+    """NaN from a batch of one over several positions: the variance of a single number."""
+    if len(shape) == 3 and shape[0] == 1 and isinstance(got, np.ndarray) and np.isnan(got).any():
+        return (f"NaN with a batch of 1 over {shape[1]} positions: the variance over dimension 0 alone is the "
+                "variance of a single number (Bessel's correction divides by 0), the lecture's BatchNorm bug. "
+                f"Over dimensions 0 and 1 each channel has {shape[1]} numbers: dim=(0, 1) when x.ndim == 3.")
+    return None
+
+
 def batchnorm(seed: int) -> list[Case]:
     """3-D inputs at the lecture's sizes (32, 4, 68) and (32, 2, 128), a batch of 1 over 8 positions,
     odd sizes; 2-D inputs (32, 68) and (5, 7); the default momentum and 0.5."""
@@ -105,5 +116,6 @@ def batchnorm(seed: int) -> list[Case]:
         R = rng.standard_normal(shape).astype(np.float32)
         cases.append(Case(f"x {shape} float32{', momentum 0.5' if momentum else ''}: {about}", probes.batchnorm,
                           {"dim": dim, "xs": xs, "G": G, "Bt": Bt, "R": R, "momentum": momentum},
-                          expect=expect, mistakes=mistakes, dtype="float32", labels=LABELS))
+                          expect=expect, mistakes=mistakes, dtype="float32", labels=LABELS,
+                          explain=functools.partial(explain, shape=shape)))
     return cases
