@@ -43,9 +43,12 @@ def inspector(model, Xb: torch.Tensor, block_size: int) -> tuple[torch.Tensor, s
     logits, rows = forward_named(model.layers, Xb, block_size)
     counts = [sum(p.numel() for p in layer.parameters()) for layer in model.layers]
     width = max(len(name) for name, _ in rows)
-    lines = [f"{i:>2} {name:<{width}}  {str(shape):<16} {n:>7,}" if n else f"{i:>2} {name:<{width}}  {shape}"
-             for i, ((name, shape), n) in enumerate(zip(rows, counts))]
-    return logits, "layer  class  output shape  parameters\n" + "\n".join(lines) + f"\n   total {sum(counts):,}"
+    shapes = [str(shape) for _, shape in rows]
+    wide = max(map(len, shapes))
+    lines = [f"{i:>2} {name:<{width}} {shape:<{wide}} {n:>6,}".rstrip() if n else f"{i:>2} {name:<{width}} {shape}"
+             for i, ((name, _), shape, n) in enumerate(zip(rows, shapes, counts))]
+    head = f"{'#':>2} {'class':<{width}} {'output':<{wide}} params"
+    return logits, "\n".join([head, *lines, f"   total {sum(counts):,} parameters"])
 
 
 def _means_panel(means: list[float]) -> dict:
