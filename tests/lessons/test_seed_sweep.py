@@ -24,6 +24,7 @@ from tests.lessons import test_backprop_step as step
 from tests.lessons import test_bigram as bigram
 from tests.lessons import test_gpt_pinned as gpt
 from tests.lessons import test_micrograd as micrograd
+from tests.lessons import test_wavenet as wavenet
 
 SEEDS = range(100)
 REAL_SEEDS = (263570086,)  # the seed that gave the one-hot mistake a pass before issue 20
@@ -51,6 +52,8 @@ RIGHT = {
 }
 for _name in bigram.CORE + ["trigram", "no_one_hot", "with_cross_entropy"]:
     RIGHT[f"bigram.{_name}"] = (_solution("bigram", _name), None)
+for _name in wavenet.NAMES:
+    RIGHT[f"wavenet.{_name}"] = (wavenet.solution(_name), wavenet.siblings(_name))
 
 ONE_HOT_WITHOUT_NUM_CLASSES = """
     import torch.nn.functional as F
@@ -98,6 +101,9 @@ for _name, (_ex, _body, _says) in local.MISTAKES.items():
     WRONG.setdefault(f"backprop.{_ex}", {})[_name] = (local._def(_ex, _body), None, _says)
 for _i, (_name, _source, _says) in enumerate(bigram.MISTAKES):
     WRONG.setdefault(f"bigram.{_name}", {})[f"{_i}:{_says}"] = (_source, PAIRS, [_says])
+for _name, _table in wavenet.MISTAKES.items():
+    for _what, (_source, _phrases) in _table.items():
+        WRONG.setdefault(f"wavenet.{_name}", {})[_what] = (_source, wavenet.siblings(_name), _phrases)
 
 
 @pytest.fixture(autouse=True)
