@@ -11,7 +11,7 @@ from tests.grading import failure_text, grade_source
 
 LESSON = ROOT / "lessons" / "batchnorm"
 CORE = ["init_loss", "layer", "linear", "tanh", "diagnostics"]
-CHALLENGES: list[str] = []  # zero_init, fold: next commit
+CHALLENGES = ["zero_init", "fold"]
 ALL = CORE + CHALLENGES
 
 
@@ -157,3 +157,41 @@ def test_typical_mistake_is_named(real_course, tmp_path, exercise, key):
     verdict = grade_source(tmp_path, f"batchnorm.{exercise}", source, seed=3)
     assert not verdict.passed
     assert says in failure_text(verdict), failure_text(verdict)
+
+ZERO_MISTAKES = {
+    "rebinds": (("        for p in parameters:\n            p.zero_()",
+                 "        for p in parameters:\n            p = torch.zeros_like(p)"), "only rebinds a local name"),
+    "weights_only": (("            p.zero_()", "            if p.ndim == 2:\n                p.zero_()"),
+                     "the biases were left as they were"),
+    "inverted": (("if not torch.equal(", "if torch.equal("), "did NOT change"),
+    "hard_coded": (("    return [name for name in before if not torch.equal(before[name], after[name])]",
+                    "    return ['b2']"), "expected ['batchnorm"),  # the deeper network's names differ
+}
+
+FOLD_MISTAKES = {
+    "no_eps": (("torch.sqrt(running_var + eps)", "torch.sqrt(running_var)"), "eps is missing"),
+    "eps_outside": (("torch.sqrt(running_var + eps)", "(torch.sqrt(running_var) + eps)"), "eps is outside"),
+    "var_as_std": (("torch.sqrt(running_var + eps)", "(running_var + eps)"), "running_var is a variance"),
+    "bias_unscaled": (("bias * scale + shift", "bias + shift"), "the Linear's bias was not scaled"),
+    "no_mean": (("beta.reshape(-1) - running_mean.reshape(-1) * scale", "beta.reshape(-1) + 0 * scale"),
+                "the running mean is missing"),
+    "in_place": (("    W = weight * scale", "    weight *= scale\n    W = weight"), "changed its inputs in place"),
+}
+MISTAKES.update(zero_init=ZERO_MISTAKES, fold=FOLD_MISTAKES)
+CHALLENGE_CASES = [(ex, key) for ex in ("zero_init", "fold") for key in MISTAKES[ex]]
+
+
+@pytest.mark.parametrize("exercise, key", CHALLENGE_CASES, ids=[f"{e}-{k}" for e, k in CHALLENGE_CASES])
+def test_challenge_mistake_is_named(real_course, tmp_path, exercise, key):
+    test_typical_mistake_is_named(real_course, tmp_path, exercise, key)
+
+
+def test_zero_init_answer_is_what_training_shows():
+    """Only the output bias learns from an all-zero start: b2 in the MLP, the last BatchNorm's beta in
+    the deeper network (every other gradient passes through a zero weight or a zero activation)."""
+    from tutor.course.packages import lesson_module
+
+    cases = lesson_module("batchnorm", "checks").zero_init(11)
+    answers = [case.expect(**case.args)["answer"] for case in cases]
+    last = [f"batchnorm{case.args['sizes']['blocks']}.beta" for case in cases if case.args["kind"] == "deep"]
+    assert answers == [["b2"], [last[0]], ["b2"], [last[1]]]

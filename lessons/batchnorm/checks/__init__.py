@@ -6,9 +6,11 @@ grader's own copy of them, and each typical mistake is the reference with that m
 its numbers can be recognised. The probes the child runs are in ../probes/.
 """
 
+from zerohero_lessons.batchnorm.checks.fold import fold
 from zerohero_lessons.batchnorm.checks.layer import layer
 from zerohero_lessons.batchnorm.checks.linear import linear
 from zerohero_lessons.batchnorm.checks.numbers import diagnostics, init_loss
 from zerohero_lessons.batchnorm.checks.tanh import tanh
+from zerohero_lessons.batchnorm.checks.zero_init import zero_init
 
-__all__ = ["diagnostics", "init_loss", "layer", "linear", "tanh"]
+__all__ = ["diagnostics", "fold", "init_loss", "layer", "linear", "tanh", "zero_init"]
