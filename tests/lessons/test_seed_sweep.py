@@ -18,6 +18,7 @@ import torch
 from tests.conftest import ROOT
 from tests.grading import Sweep, failure_text, grade_source, messages
 from tests.lessons import test_backprop_pinned as backprop
+from tests.lessons import test_batchnorm as batchnorm
 from tests.lessons import test_bigram as bigram
 from tests.lessons import test_gpt_pinned as gpt
 from tests.lessons import test_micrograd as micrograd
@@ -45,6 +46,8 @@ RIGHT = {
 }
 for _name in bigram.CORE + ["trigram", "no_one_hot", "with_cross_entropy"]:
     RIGHT[f"bigram.{_name}"] = (_solution("bigram", _name), None)
+for _name in batchnorm.ALL:
+    RIGHT[f"batchnorm.{_name}"] = (batchnorm.solution(_name), None)
 
 ONE_HOT_WITHOUT_NUM_CLASSES = """
     import torch.nn.functional as F
@@ -86,6 +89,10 @@ WRONG = {
         f"{i}:{new[:30]}": (micrograd._mutate(micrograd.SOLUTION["mlp"], old, new), VALUE, [says])
         for i, (old, new, _check, says) in enumerate(micrograd.MLP_MISTAKES)},
 }
+for _name, _table in batchnorm.MISTAKES.items():
+    for _key in _table:
+        _source, _says = batchnorm.mistake_source(_name, _key)
+        WRONG.setdefault(f"batchnorm.{_name}", {})[_key] = (_source, None, [_says])
 for _i, (_name, _source, _says) in enumerate(bigram.MISTAKES):
     WRONG.setdefault(f"bigram.{_name}", {})[f"{_i}:{_says}"] = (_source, PAIRS, [_says])
 

@@ -49,7 +49,11 @@ def _columns(rng, n, dim, tiny=False):
     (variance about 1e-6, below eps = 1e-5), where where eps sits makes a difference."""
     mean = rng.uniform(-2, 2, dim) * (1e-3 if tiny else 1)
     spread = rng.uniform(0.5, 3, dim) * (1e-3 if tiny else 1)
-    return (mean + spread * rng.standard_normal((n, dim))).astype(np.float32)
+    if n == 2:  # two values apart by at least a spread: closer, float32 loses x − mean to round-off
+        unit = np.array([[1.0], [-1.0]]) * rng.choice([-1, 1], dim) * rng.uniform(0.5, 1.5, dim)
+    else:
+        unit = rng.standard_normal((n, dim))
+    return (mean + spread * unit).astype(np.float32)
 
 
 def layer(seed: int) -> list[Case]:
