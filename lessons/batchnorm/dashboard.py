@@ -38,7 +38,7 @@ def activations(acts: list[tuple[str, torch.Tensor]], diag) -> tuple[dict, list[
     named, lines = [], []
     for name, t in acts:
         sat = diag.saturation(t.detach(), SATURATED)
-        label = f"{name}: mean {t.mean().item():+.2f}, std {t.std().item():.2f}, saturated {sat:.1f}%"
+        label = f"{name}: mean {t.mean().item():+.2f} std {t.std().item():.2f} saturated {sat:.1f}%"
         named.append((label, t))
         lines.append(label)
     return _histogram(named, -1.0, 1.0), lines
@@ -46,7 +46,7 @@ def activations(acts: list[tuple[str, torch.Tensor]], diag) -> tuple[dict, list[
 
 def gradients(acts: list[tuple[str, torch.Tensor]]) -> tuple[dict, list[str]]:
     """The backward pass: each tanh layer's output gradient (retain_grad), mean and std in its name."""
-    named = [(f"{name}: mean {g.mean().item():+.1e}, std {g.std().item():.1e}", g)
+    named = [(f"{name}: mean {g.mean().item():+.1e} std {g.std().item():.1e}", g)
              for name, t in acts if (g := t.grad) is not None]
     return _histogram(named), [label for label, _ in named]
 
@@ -57,7 +57,7 @@ def weight_gradients(weights: list[tuple[str, torch.Tensor]], diag) -> tuple[dic
     for name, p in weights:
         if p.grad is not None:
             ratio = diag.grad_data_ratio(p.grad, p.detach())
-            named.append((f"{name} {tuple(p.shape)}: grad:data {ratio:.2e}", p.grad))
+            named.append((f"{name} {'×'.join(map(str, p.shape))}: grad:data {ratio:.1e}", p.grad))
     return _histogram(named), [label for label, _ in named]
 
 

@@ -125,7 +125,7 @@ def train_mlp(cfg, ctx) -> Iterator[dict]:
         return {n: t.numpy() for n, t in net.running.items()}
 
     yield from _loop(cfg, ctx, g, forward_train, lambda X: net.forward(X, training=False)[0], list(net.params.items()),
-                     lambda: [("hidden layer (tanh)", last["h"])], state)
+                     lambda: [("hidden tanh", last["h"])], state)
 
 
 def train_deep(cfg, ctx) -> Iterator[dict]:
@@ -167,4 +167,4 @@ def train_deep(cfg, ctx) -> Iterator[dict]:
                                    f"parameters changed: {', '.join(learned) or 'none'}"}}
 
     yield from _loop(cfg, ctx, g, lambda X: deep_forward(C, layers, X), eval_forward, parameters,
-                     lambda: [(f"layer {i} (Tanh)", layer.out) for i, layer in tanhs], state, finish)
+                     lambda: [(f"layer {i} tanh", layer.out) for i, layer in tanhs], state, finish)

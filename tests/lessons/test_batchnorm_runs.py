@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import torch
@@ -27,12 +25,12 @@ LOSS_LOG = ["original", "output_scale", "tanh_scale", "kaiming", "batchnorm"]
 DEEP = ["deep", "deep_no_bn", "deep_gain1", "deep_gain3", "zero_init"]
 
 
-def run(name: str, steps: int, **options) -> tuple[list[dict], dict, list[float]]:
+def run(name: str, steps: int, ctx: RunContext | None = None, **options) -> tuple[list[dict], dict, list[float]]:
     """(step events, the done event, when each panel event came), every event checked as the app would."""
     lesson = load_course(ROOT / "lessons").lesson("batchnorm")
     spec = next(r for r in lesson.runs if r.name == name)
     cfg = RunConfig(lesson="batchnorm", run=name, steps=steps, options={**spec.options, **options})
-    ctx = RunContext(lesson_dir=LESSON, workspace=None, force_reference=True, data_dir=lecture_data_dir())
+    ctx = ctx or RunContext(lesson_dir=LESSON, workspace=None, force_reference=True, data_dir=lecture_data_dir())
     threads = torch.get_num_threads()
     steps_seen, panel_times, done = [], [], None
     try:
@@ -65,11 +63,11 @@ def saturation_of(panels, layer: int = 0) -> float:
 
 def test_the_runs_are_declared():
     lesson = load_course(ROOT / "lessons").lesson("batchnorm")
-    assert [r.name for r in lesson.runs] == LOSS_LOG + DEEP
-    for r in lesson.runs[:5]:
+    assert [r.name for r in lesson.runs] == DEEP[:1] + LOSS_LOG + DEEP[1:]  # the dashboard run first
+    for r in lesson.runs[1:6]:
         assert r.steps == 200_000 and r.tolerance["train_loss"] == r.tolerance["val_loss"] == 0.02
-    assert lesson.runs[0].lecture == {"initial_loss": 27.8817, "train_loss": 2.1245, "val_loss": 2.1682}
-    assert lesson.runs[4].lecture["initial_loss"] == 3.3147
+    assert lesson.runs[1].lecture == {"initial_loss": 27.8817, "train_loss": 2.1245, "val_loss": 2.1682}
+    assert lesson.runs[5].lecture["initial_loss"] == 3.3147
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +118,7 @@ def test_the_dashboard_has_the_lectures_plots():
 
 def last_std(panels) -> float:
     name = list(panels["activations (forward)"]["series"])[-1]
-    return float(name.split("std ")[1].split(",")[0])
+    return float(name.split("std ")[1].split(" ")[0])
 
 
 def test_the_init_gain_shows_on_the_dashboard():
@@ -149,3 +147,16 @@ def test_evaluate_re_measures_the_kept_model(tmp_path):
         measured = evaluate(state, name, cfg, lambda n: read_text(n, data_dir=lecture_data_dir()))
         for key in ("train_loss", "val_loss", "initial_loss"):
             assert measured[key] == pytest.approx(done["metrics"][key], rel=1e-5), (name, key)
+
+
+def test_the_deeper_network_runs_on_the_learners_layers(tmp_path):
+    names = ["init_loss", "diagnostics", "linear", "layer", "tanh", "zero_init"]
+    folder = tmp_path / "exercises" / "batchnorm"
+    folder.mkdir(parents=True)
+    for name in names:
+        (folder / f"{name}.py").write_text((LESSON / "solutions" / f"{name}.py").read_text())
+    ctx = RunContext(lesson_dir=LESSON, workspace=tmp_path, learner_passed=frozenset(names),
+                     data_dir=lecture_data_dir())
+    events, done, _ = run("zero_init", 3, ctx)
+    assert ctx.used == {name: "learner" for name in names}
+    assert done["extra"]["still_learning"] == ["layer16.beta"]
