@@ -21,6 +21,7 @@ from tests.lessons import test_backprop_intermediates as intermediates
 from tests.lessons import test_backprop_local as local
 from tests.lessons import test_backprop_pinned as backprop
 from tests.lessons import test_backprop_step as step
+from tests.lessons import test_batchnorm as batchnorm
 from tests.lessons import test_bigram as bigram
 from tests.lessons import test_gpt_pinned as gpt
 from tests.lessons import test_micrograd as micrograd
@@ -54,6 +55,8 @@ for _name in bigram.CORE + ["trigram", "no_one_hot", "with_cross_entropy"]:
     RIGHT[f"bigram.{_name}"] = (_solution("bigram", _name), None)
 for _name in wavenet.NAMES:
     RIGHT[f"wavenet.{_name}"] = (wavenet.solution(_name), wavenet.siblings(_name))
+for _name in batchnorm.ALL:
+    RIGHT[f"batchnorm.{_name}"] = (batchnorm.solution(_name), None)
 
 ONE_HOT_WITHOUT_NUM_CLASSES = """
     import torch.nn.functional as F
@@ -99,6 +102,10 @@ WRONG = {
 }
 for _name, (_ex, _body, _says) in local.MISTAKES.items():
     WRONG.setdefault(f"backprop.{_ex}", {})[_name] = (local._def(_ex, _body), None, _says)
+for _name, _table in batchnorm.MISTAKES.items():
+    for _key in _table:
+        _source, _says = batchnorm.mistake_source(_name, _key)
+        WRONG.setdefault(f"batchnorm.{_name}", {})[_key] = (_source, None, [_says])
 for _i, (_name, _source, _says) in enumerate(bigram.MISTAKES):
     WRONG.setdefault(f"bigram.{_name}", {})[f"{_i}:{_says}"] = (_source, PAIRS, [_says])
 for _name, _table in wavenet.MISTAKES.items():
