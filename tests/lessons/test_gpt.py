@@ -18,7 +18,7 @@ from tests.grading import AUTOGRAD_WAYS, fails_with, failure_text, grade_source
 pytestmark = pytest.mark.lesson07
 
 LESSON = ROOT / "lessons" / "gpt"
-NAMES = ["attention_backward", "head", "multihead", "batched", "feedforward", "layernorm_backward", "block",
+NAMES = ["attention_backward", "averaging", "head", "multihead", "batched", "feedforward", "layernorm_backward", "block",
          "transformer", "generate"]
 SIBLINGS = {"multihead": ["head"], "block": ["head", "multihead", "batched", "feedforward"],
             "transformer": ["head", "multihead", "batched", "feedforward", "block"]}
@@ -102,6 +102,15 @@ def test_other_right_styles_pass(tmp_path, name, source):
 
 ERRATUM = "as the lecture's Head does (a known slip)"
 MISTAKES = {
+    "averaging": {
+        "no_tril": (variant("averaging", "wei = torch.tril(torch.ones(T, T, dtype=x.dtype))", "wei = torch.ones(T, T, dtype=x.dtype)"),
+                    ["every position averages all T positions"]),
+        "not_normalised": (variant("averaging", "    wei = wei / wei.sum(1, keepdim=True)\n", ""), ["were not normalised"]),
+        "mask_with_zeros": (variant("averaging", 'masked_fill(tril == 0, float("-inf"))', "masked_fill(tril == 0, 0.0)"),
+                            ["every position averages all T positions"]),
+        "loop_not_matmul": (variant("averaging", "return wei @ x  # (T, T) @ (B, T, C): broadcast over B",
+                                    "return average_loop(x)"), ["computed with a matrix product"]),
+    },
     "head": {
         "erratum": (variant("head", "k.shape[-1] ** -0.5", "C ** -0.5"), [ERRATUM]),
         "no_scale": (variant("head", " * k.shape[-1] ** -0.5", ""), ["the scores are not scaled"]),

@@ -19,6 +19,7 @@ from tests.conftest import ROOT
 from tests.grading import Sweep, failure_text, grade_source, messages
 from tests.lessons import test_backprop_pinned as backprop
 from tests.lessons import test_bigram as bigram
+from tests.lessons import test_gpt as gpt_lesson
 from tests.lessons import test_gpt_pinned as gpt
 from tests.lessons import test_micrograd as micrograd
 
@@ -88,6 +89,11 @@ WRONG = {
 }
 for _i, (_name, _source, _says) in enumerate(bigram.MISTAKES):
     WRONG.setdefault(f"bigram.{_name}", {})[f"{_i}:{_says}"] = (_source, PAIRS, [_says])
+for _name in gpt_lesson.NAMES[1:]:  # gpt.attention_backward has its rows above
+    _siblings = gpt_lesson.siblings(_name) or None
+    RIGHT[f"gpt.{_name}"] = (gpt_lesson.solution(_name), _siblings)
+    for _key, (_source, _says) in gpt_lesson.MISTAKES.get(_name, {}).items():
+        WRONG.setdefault(f"gpt.{_name}", {})[_key] = (_source, _siblings, _says)
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,10 @@ are in ../probes/; the expected numbers are computed here, in the grader, with t
 """
 
 from zerohero_lessons.gpt.checks.attention_backward import attention_backward
+from zerohero_lessons.gpt.checks.averaging import averaging
 from zerohero_lessons.gpt.checks.generate import generate
 from zerohero_lessons.gpt.checks.layernorm import layernorm_backward
 from zerohero_lessons.gpt.checks.modules import batched, block, feedforward, head, multihead, transformer
 
-__all__ = ["attention_backward", "batched", "block", "feedforward", "generate", "head", "layernorm_backward",
+__all__ = ["attention_backward", "averaging", "batched", "block", "feedforward", "generate", "head", "layernorm_backward",
            "multihead", "transformer"]
