@@ -18,8 +18,9 @@ from tests.grading import AUTOGRAD_WAYS, fails_with, failure_text, grade_source
 pytestmark = pytest.mark.lesson07
 
 LESSON = ROOT / "lessons" / "gpt"
-NAMES = ["attention_backward", "averaging", "head", "multihead", "batched", "feedforward", "layernorm_backward", "block",
+NAMES = ["averaging", "head", "attention_backward", "multihead", "batched", "feedforward", "layernorm_backward", "block",
          "transformer", "generate"]
+OURS = [n for n in NAMES if n != "attention_backward"]  # that one's tests: test_gpt_pinned.py
 SIBLINGS = {"multihead": ["head"], "block": ["head", "multihead", "batched", "feedforward"],
             "transformer": ["head", "multihead", "batched", "feedforward", "block"]}
 
@@ -55,7 +56,7 @@ def test_lesson_loads_with_tiered_hints(real_course):
     assert manual == {"attention_backward", "layernorm_backward"}
 
 
-@pytest.mark.parametrize("name", NAMES[1:])
+@pytest.mark.parametrize("name", OURS)
 @pytest.mark.parametrize("seed", (0, 2024))
 def test_reference_passes(tmp_path, name, seed):
     verdict = grade(tmp_path, name, solution(name), seed)
@@ -63,7 +64,7 @@ def test_reference_passes(tmp_path, name, seed):
     assert len(verdict.checks) >= 3
 
 
-@pytest.mark.parametrize("name", NAMES[1:])
+@pytest.mark.parametrize("name", OURS)
 def test_stub_fails(tmp_path, name):
     fails_with(grade(tmp_path, name, (ROOT / f"exercises/gpt/{name}.py").read_text()),
                "NotImplementedError", "Lesson 07")

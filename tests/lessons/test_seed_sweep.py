@@ -89,7 +89,7 @@ WRONG = {
 }
 for _i, (_name, _source, _says) in enumerate(bigram.MISTAKES):
     WRONG.setdefault(f"bigram.{_name}", {})[f"{_i}:{_says}"] = (_source, PAIRS, [_says])
-for _name in gpt_lesson.NAMES[1:]:  # gpt.attention_backward has its rows above
+for _name in gpt_lesson.OURS:  # gpt.attention_backward has its rows above
     _siblings = gpt_lesson.siblings(_name) or None
     RIGHT[f"gpt.{_name}"] = (gpt_lesson.solution(_name), _siblings)
     for _key, (_source, _says) in gpt_lesson.MISTAKES.get(_name, {}).items():
