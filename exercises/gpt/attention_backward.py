@@ -1,4 +1,7 @@
-"""Lesson 7: backpropagate through one head of causal self-attention."""
+"""Lesson 7: backpropagate through one head of causal self-attention.
+
+Grade it with:  zerohero check gpt.attention_backward
+"""
 
 import torch
 

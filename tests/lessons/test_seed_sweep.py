@@ -23,6 +23,7 @@ from tests.lessons import test_backprop_pinned as backprop
 from tests.lessons import test_backprop_step as step
 from tests.lessons import test_batchnorm as batchnorm
 from tests.lessons import test_bigram as bigram
+from tests.lessons import test_gpt as gpt_lesson
 from tests.lessons import test_gpt_pinned as gpt
 from tests.lessons import test_micrograd as micrograd
 from tests.lessons import test_wavenet as wavenet
@@ -111,6 +112,11 @@ for _i, (_name, _source, _says) in enumerate(bigram.MISTAKES):
 for _name, _table in wavenet.MISTAKES.items():
     for _what, (_source, _phrases) in _table.items():
         WRONG.setdefault(f"wavenet.{_name}", {})[_what] = (_source, wavenet.siblings(_name), _phrases)
+for _name in gpt_lesson.OURS:  # gpt.attention_backward has its rows above
+    _siblings = gpt_lesson.siblings(_name) or None
+    RIGHT[f"gpt.{_name}"] = (gpt_lesson.solution(_name), _siblings)
+    for _key, (_source, _says) in gpt_lesson.MISTAKES.get(_name, {}).items():
+        WRONG.setdefault(f"gpt.{_name}", {})[_key] = (_source, _siblings, _says)
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ import torch
 
 from tutor.grader.cases import Case, Mistake
 from tutor.grader import kit
-from zerohero_lessons.gpt import probes
+from zerohero_lessons.gpt.probes import attention_backward as probes
 
 LECTURE_N_EMBD = (32, 64, 384)  # the lecture's n_embd values: its Head scales by C**-0.5 with C = n_embd
 
