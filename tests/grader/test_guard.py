@@ -280,3 +280,24 @@ def test_analytic_work_is_not_an_estimate_and_an_estimate_is():
         return watched, "not seen"
 
     assert _in_fork(body) == ("ok", ("Watched", "estimate"))
+
+
+def test_a_case_is_not_charged_for_the_last_case_s_outputs():
+    """Turning a case's outputs into plain data reads them (4 elements an entry): that is the grader's
+    work, so a large case before a small one cannot make the small one look like an estimate."""
+    def body():
+        import torch
+
+        from tutor.grader import guard, protocol
+
+        guard.forbid_autograd()
+        big = {"dx": torch.randn(8, 64, 64)}
+        guard.check_outputs(big)
+        protocol.to_plain(big)  # the child sends each case's outputs before the next case
+        carried = guard._state["work"]
+        guard.begin_case()
+        x = torch.randn(100, dtype=torch.float64)
+        guard.check_outputs({"d": x * 2 + 1})  # a small analytic case: well under the floor
+        return carried > guard.WORK_FLOOR
+
+    assert _in_fork(body) == ("ok", True)

@@ -84,12 +84,14 @@ def run_child(result_fd: int, module: str, code: dict, functions, cases, manual_
             send({"kind": "missing", "names": missing})
             os._exit(0)
         send({"kind": "ready"})
+        if manual_backprop:
+            from tutor.grader.guard import begin_case, check_outputs
         for index, case in enumerate(cases):
             try:
+                if manual_backprop:
+                    begin_case()
                 outputs = case.probe(learner, **case.args)
                 if manual_backprop:
-                    from tutor.grader.guard import check_outputs
-
                     check_outputs(outputs)
                 send({"kind": "case", "index": index, "outputs": protocol.to_plain(outputs)})
             except BaseException as exc:  # noqa: BLE001
