@@ -77,12 +77,15 @@ def _train(cfg, ctx, *, embedding_map: bool) -> Iterator[dict]:
         torch.set_num_threads(threads)  # the whole split: large products, worth every thread
         tr = float(m["split_loss"].split_loss(params, splits, "train"))
         dev = float(m["split_loss"].split_loss(params, splits, "dev"))
-        names = list(m["sampling"].sample_names(params, block_size, 10, torch.Generator().manual_seed(SAMPLE_SEED), itos))
         text = f"step {k:,} of {steps:,}: train {tr:.4f}, dev {dev:.4f}{lecture}\n{info}"
+        panels = {"losses": {"kind": "text", "text": text}, **_map(params, itos, embedding_map)}
+        # A net worse than uniform guessing (the untrained one) may never draw a '.', and a name
+        # would not end: names are drawn once dev beats ln V, the loss of knowing nothing.
+        if dev < math.log(V):
+            panels["samples"] = {"kind": "samples", "lines": list(m["sampling"].sample_names(
+                params, block_size, 10, torch.Generator().manual_seed(SAMPLE_SEED), itos))}
         torch.set_num_threads(1)
-        return {"metrics": {"train_loss": tr, "val_loss": dev},
-                "panels": {"samples": {"kind": "samples", "lines": names}, "losses": {"kind": "text", "text": text},
-                           **_map(params, itos, embedding_map)}}
+        return {"metrics": {"train_loss": tr, "val_loss": dev}, "panels": panels}
 
     # A minibatch of 32 makes products too small to share out: one thread runs them fastest (on two
     # busy cores, two threads ran the lecture's step 40× slower). Evaluations take the runner's count.
@@ -108,7 +111,8 @@ def _train(cfg, ctx, *, embedding_map: bool) -> Iterator[dict]:
     tr = float(m["split_loss"].split_loss(params, splits, "train"))
     dev = float(m["split_loss"].split_loss(params, splits, "dev"))
     test = float(m["split_loss"].split_loss(params, splits, "test"))  # reported once, at the end
-    names = list(m["sampling"].sample_names(params, block_size, 20, torch.Generator().manual_seed(SAMPLE_SEED), itos))
+    names = list(m["sampling"].sample_names(params, block_size, 20, torch.Generator().manual_seed(SAMPLE_SEED), itos)) \
+        if dev < math.log(V) else []
     yield {"done": True,
            "metrics": {"train_loss": tr, "val_loss": dev, "test_loss": test, "parameters": n_params},
            "samples": names,

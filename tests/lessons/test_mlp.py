@@ -192,3 +192,55 @@ def test_a_short_run_falls_and_has_the_lecture_sizes(workspace):
     assert abs(out["metrics"]["val_loss"] - out["reported"]["val_loss"]) < 1e-4
     assert out["metrics"]["test_loss"] > 0 and len(out["samples"]) == 20
     assert all(s.endswith(".") for s in out["samples"])
+
+
+def _events(run_name: str, steps: int, shared_data: Path, **options) -> list[dict]:
+    """The run's events, in this process, each checked as the app checks the child's lines."""
+    import torch
+
+    from tutor.course.loader import load_course
+    from tutor.course.packages import lesson_module
+    from tutor.grader import protocol
+    from tutor.training.api import RunConfig, RunContext
+    from tutor.training.events import parse_event
+
+    run = load_course().lesson("mlp").run(run_name)
+    cfg = RunConfig("mlp", run_name, steps=steps, options={**run.options, **options})
+    ctx = RunContext(lesson_dir=LESSON, workspace=None, force_reference=True, data_dir=shared_data)
+    threads = torch.get_num_threads()
+    events = []
+    try:
+        for event in getattr(lesson_module("mlp", "model"), run.entry)(cfg, ctx):
+            kind = {"kind": "done", "implementation": "reference"} if event.get("done") else \
+                {"kind": "step", "implementation": "reference"}
+            body = {k: v for k, v in event.items() if k != "done"}
+            events.append(parse_event(json.dumps(protocol.to_plain({**kind, **body})).encode()))
+    finally:
+        assert torch.get_num_threads() == threads  # the run gives the thread count back
+        torch.set_num_threads(threads)
+    return events
+
+
+def test_the_sweep_draws_loss_against_the_exponent(shared_data):
+    events = _events("lr_sweep", 60, shared_data)
+    done = events[-1]
+    panel = done["panels"]["loss against the exponent"]
+    assert panel["kind"] == "lines"
+    xs = panel["series"]["loss"]["x"]
+    assert len(xs) == 60 and xs[0] == pytest.approx(-3.0) and xs[-1] == pytest.approx(0.0)
+    chosen = done["extra"]["chosen_exponent"]
+    assert -3.0 <= chosen <= 0.0 and done["metrics"]["chosen_lr"] == pytest.approx(10 ** chosen)
+    assert {"x": chosen, "label": f"lowest: {10 ** chosen:.3g}"} in panel["marks"]
+    assert [e["step"] for e in events[:-1]] == list(range(1, 61)) and events[0]["total"] == 60
+
+
+def test_the_embedding_map_has_every_letter_and_refreshes(shared_data):
+    events = _events("embedding", 500, shared_data, evals=1)
+    maps = [e["panels"]["embedding map"] for e in events if e.get("panels") and "embedding map" in e["panels"]]
+    assert len(maps) >= 2 and maps[0]["points"] != maps[-1]["points"]
+    assert maps[-1]["labels"] == list(".abcdefghijklmnopqrstuvwxyz") and len(maps[-1]["points"]) == 27
+    assert events[-1]["state"]["C"].shape == (27, 2)
+    # the whole splits measured at intervals, as their own series, beside every step's minibatch loss
+    measured = [e for e in events[:-1] if "val_loss" in e.get("metrics", {})]
+    assert [e["step"] for e in measured] == [0, 500]
+    assert all("batch_loss" in e["metrics"] for e in events[1:-1])
