@@ -158,3 +158,42 @@ def sample(learner, params, block_size, n, gseed, itos):
 
     first = run()
     return {"repeatable": run() == first, "names": first}
+
+
+# ## Challenge E02: the uniform loss and an initialisation near it
+
+def uniform(learner, V):
+    return {"loss": float(learner.uniform_loss(V))}
+
+
+def init(learner, V, block_size, n_embd, n_hidden, gseed, X, Y):
+    def draw():
+        ps = learner.init_parameters(V, block_size, n_embd, n_hidden, torch.Generator().manual_seed(gseed))
+        if not isinstance(ps, (list, tuple)) or len(ps) != 5:
+            raise TypeError("init_parameters should return the list [C, W1, b1, W2, b2]")
+        return [tensor(p, name) for p, name in zip(ps, PARAMETER_NAMES)]
+
+    ps, again = draw(), draw()
+    C, W1, b1, W2, b2 = (p.detach().double() for p in ps)
+    x = torch.from_numpy(X)
+    h = torch.tanh(C[x].reshape(len(X), -1) @ W1 + b1)
+    loss = torch.nn.functional.cross_entropy(h @ W2 + b2, torch.from_numpy(Y))
+    return {"shapes": [list(p.shape) for p in ps], "trainable": all(p.requires_grad and p.is_leaf for p in ps),
+            "repeatable": all(torch.equal(a, b) for a, b in zip(ps, again)),
+            "hidden_alive": bool(h.std(0).max() > 1e-3), "initial_loss": float(loss)}
+
+
+# ## Challenge E03: direct connections
+
+def count(learner, V, block_size, n_embd, n_hidden, direct):
+    return {"count": int(learner.parameter_count(V, block_size, n_embd, n_hidden, direct))}
+
+
+def forward_direct(learner, C, W1, b1, W2, b2, Wd, X):
+    params = _parameters([C, W1, b1, W2, b2, Wd], requires_grad=True)
+    try:
+        logits = tensor(learner.forward_direct(*params, torch.from_numpy(X)), "forward_direct's result")
+    except Exception as exc:
+        advise(exc, FORWARD_ADVICE)
+        raise
+    return {"logits": logits.detach(), "connected": bool(logits.requires_grad)}

@@ -21,7 +21,7 @@ from tests.grading import failure_text, grade_source
 
 LESSON = ROOT / "lessons" / "mlp"
 CORE = ["dataset", "forward", "loss", "step", "split_loss", "sampling"]
-CHALLENGES: list[str] = []
+CHALLENGES = ["uniform_init", "direct"]
 ALL = CORE + CHALLENGES
 SPLIT = {"train": 182625, "dev": 22655, "test": 22866}  # the lecture's Xtr, Xdev, Xte
 
@@ -141,6 +141,13 @@ MISTAKES = {
     "sampling-no-final-dot": ("sampling", "            out.append(itos[ix])\n            if ix == 0:\n                break\n",
                               "            if ix == 0:\n                break\n            out.append(itos[ix])\n",
                               "lack their final '.'"),
+    "uniform-log10": ("uniform_init", "-math.log(1.0 / vocab_size)", "math.log10(vocab_size)", "that is log10"),
+    "uniform-randn": ("uniform_init", " * 0.01  # logits near 0", "  # logits near 0", "confidently wrong"),
+    "uniform-dead": ("uniform_init", "/ (block_size * n_embd) ** 0.5", "* 0", "the hidden layer is dead"),
+    "direct-uncounted": ("direct", "(inputs * vocab_size if direct else 0)", "0", "the direct connections are missing"),
+    "direct-no-biases": ("direct", " + n_hidden + n_hidden * vocab_size + vocab_size", " + n_hidden * vocab_size",
+                         "the biases b1 and b2 are not counted"),
+    "direct-through-tanh": ("direct", "return embcat @ Wd +", "return torch.tanh(embcat @ Wd) +", "went through a tanh"),
     "sampling-logits": ("sampling", "probs = F.softmax(h @ W2 + b2, dim=1)", "probs = h @ W2 + b2",
                         "wants probabilities"),
 }

@@ -8,10 +8,12 @@ mistake made, so its numbers can be recognised. The probes the child runs are in
 """
 
 from zerohero_lessons.mlp.checks.dataset import dataset
+from zerohero_lessons.mlp.checks.direct import direct
 from zerohero_lessons.mlp.checks.forward import forward
 from zerohero_lessons.mlp.checks.loss import loss
 from zerohero_lessons.mlp.checks.sampling import sampling
 from zerohero_lessons.mlp.checks.split_loss import split_loss
 from zerohero_lessons.mlp.checks.step import step
+from zerohero_lessons.mlp.checks.uniform_init import uniform_init
 
-__all__ = ["dataset", "forward", "loss", "sampling", "split_loss", "step"]
+__all__ = ["dataset", "direct", "forward", "loss", "sampling", "split_loss", "step", "uniform_init"]
