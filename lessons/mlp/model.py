@@ -23,6 +23,8 @@ from zerohero_lessons.makemore import lecture_split, load_names, vocabulary
 
 LECTURE_SEED = 2147483647
 SAMPLE_SEED = LECTURE_SEED + 10
+LECTURE_DEV = 2.1701
+"""The lecture's final dev loss, the bar of challenge E01."""
 PANEL_EVERY_S = 0.5
 """Panels between evaluations (the embedding map) are sent at most this often."""
 
@@ -53,9 +55,10 @@ def _lr_at(k: int, steps: int, opts: dict) -> float:
     return float(opts["lr"]) if k < int(steps * float(opts["decay_frac"])) else float(opts["lr_after"])
 
 
-def _train(cfg, ctx, *, embedding_map: bool) -> Iterator[dict]:
-    opts = cfg.options
-    steps, seed = cfg.steps, LECTURE_SEED if cfg.seed is None else int(cfg.seed)
+def _train(cfg, ctx, *, embedding_map: bool, opts: dict | None = None, steps: int | None = None) -> Iterator[dict]:
+    opts = cfg.options if opts is None else opts
+    steps = cfg.steps if steps is None else steps
+    seed = LECTURE_SEED if cfg.seed is None else int(cfg.seed)
     block_size, n_embd, n_hidden = int(opts["block_size"]), int(opts["n_embd"]), int(opts["n_hidden"])
     batch = int(opts["batch_size"])
     m = {name: ctx.load(name) for name in ("dataset", "step", "split_loss", "sampling")}
@@ -69,7 +72,8 @@ def _train(cfg, ctx, *, embedding_map: bool) -> Iterator[dict]:
     n_train = Xtr.shape[0]
     # whole-split evaluations cost seconds on a small CPU: `evals` of them, never closer than 500 steps
     every = max(500, math.ceil(steps / max(1, int(opts["evals"]))))
-    lecture = f" (the lecture's {_lecture_figures(cfg)})" if holds and _lecture_figures(cfg) else ""
+    figures = _lecture_figures(steps, opts)
+    lecture = f" (the lecture's {figures})" if holds and figures else ""
     info = (f"{n_params:,} parameters; examples: train {n_train:,}, dev {splits['dev'][0].shape[0]:,}, "
             f"test {splits['test'][0].shape[0]:,}" + ("" if holds else f"\n(data: {data.label})"))
 
@@ -122,10 +126,9 @@ def _train(cfg, ctx, *, embedding_map: bool) -> Iterator[dict]:
            "state": {name: p.detach().numpy() for name, p in zip(("C", "W1", "b1", "W2", "b2"), params)}}
 
 
-def _lecture_figures(cfg) -> str:
+def _lecture_figures(steps: int, o: dict) -> str:
     """The lecture's figures, where the run has the lecture's configuration and length."""
-    o = cfg.options
-    lecture = (cfg.steps, o.get("n_embd"), o.get("n_hidden"), o.get("block_size"), o.get("batch_size"))
+    lecture = (steps, o.get("n_embd"), o.get("n_hidden"), o.get("block_size"), o.get("batch_size"))
     return "2.1260 / 2.1701" if lecture == (200_000, 10, 200, 3, 32) else ""
 
 
@@ -145,6 +148,23 @@ def train_mlp(cfg, ctx) -> Iterator[dict]:
 
 def train_embedding(cfg, ctx) -> Iterator[dict]:
     yield from _train(cfg, ctx, embedding_map=True)
+
+
+def train_beat_dev(cfg, ctx) -> Iterator[dict]:
+    """Challenge E01: the learner's hyperparameters (mlp.beat_dev), trained by the lesson's loop."""
+    from zerohero_lessons.mlp.probes import HYPERPARAMETERS, out_of_range
+
+    hp = ctx.load("beat_dev").hyperparameters()
+    bad = out_of_range(hp) if isinstance(hp, dict) else ["hyperparameters() is not a dict"]
+    if bad:
+        raise ValueError(f"hyperparameters() out of the contract (mlp.beat_dev): {bad}")
+    opts = {**cfg.options, **{k: HYPERPARAMETERS[k][0](hp[k]) for k in HYPERPARAMETERS}}
+    steps = opts.pop("steps")
+    for event in _train(cfg, ctx, embedding_map=False, opts=opts, steps=steps):
+        if event.get("done"):
+            dev = event["metrics"]["val_loss"]
+            event["extra"].update(hyperparameters=hp, bar=LECTURE_DEV, beats_lecture=dev < LECTURE_DEV)
+        yield event
 
 
 def lr_sweep(cfg, ctx) -> Iterator[dict]:

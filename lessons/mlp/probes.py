@@ -197,3 +197,34 @@ def forward_direct(learner, C, W1, b1, W2, b2, Wd, X):
         advise(exc, FORWARD_ADVICE)
         raise
     return {"logits": logits.detach(), "connected": bool(logits.requires_grad)}
+
+
+# ## Challenge E01: the learner's hyperparameters
+
+HYPERPARAMETERS = {  # name: (type, lowest, highest), the contract the beat_dev run trains with
+    "block_size": (int, 1, 16), "n_embd": (int, 1, 64), "n_hidden": (int, 1, 1000), "batch_size": (int, 1, 1024),
+    "steps": (int, 1, 400_000), "lr": (float, 0.0, 10.0), "lr_after": (float, 0.0, 10.0), "decay_frac": (float, 0.0, 1.0),
+}
+
+
+def out_of_range(hp: dict) -> list[str]:
+    """The names whose values are not numbers of the right kind within their range."""
+    bad = []
+    for name, (kind, lo, hi) in HYPERPARAMETERS.items():
+        v = hp.get(name)
+        ok = isinstance(v, kind if kind is int else (int, float)) and not isinstance(v, bool)
+        if not (ok and lo <= v <= hi):
+            bad.append(name)
+    return bad
+
+
+def hyperparameters(learner):
+    hp = learner.hyperparameters()
+    if not isinstance(hp, dict):
+        raise TypeError(f"hyperparameters() should return a dict, got {type(hp).__name__}")
+    keys = {str(k) for k in hp}
+    def names(found) -> str:
+        return ", ".join(sorted(found)) or "none"
+
+    return {"missing": names(set(HYPERPARAMETERS) - keys), "unknown": names(keys - set(HYPERPARAMETERS)),
+            "out_of_range": names(k for k in out_of_range(hp) if k in keys)}

@@ -7,6 +7,7 @@ one); expectations are computed here in float64; each typical mistake is the ref
 mistake made, so its numbers can be recognised. The probes the child runs are in ../probes.py.
 """
 
+from zerohero_lessons.mlp.checks.beat_dev import beat_dev
 from zerohero_lessons.mlp.checks.dataset import dataset
 from zerohero_lessons.mlp.checks.direct import direct
 from zerohero_lessons.mlp.checks.forward import forward
@@ -16,4 +17,4 @@ from zerohero_lessons.mlp.checks.split_loss import split_loss
 from zerohero_lessons.mlp.checks.step import step
 from zerohero_lessons.mlp.checks.uniform_init import uniform_init
 
-__all__ = ["dataset", "direct", "forward", "loss", "sampling", "split_loss", "step", "uniform_init"]
+__all__ = ["beat_dev", "dataset", "direct", "forward", "loss", "sampling", "split_loss", "step", "uniform_init"]
