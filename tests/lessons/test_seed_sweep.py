@@ -21,6 +21,7 @@ from tests.lessons import test_backprop_pinned as backprop
 from tests.lessons import test_bigram as bigram
 from tests.lessons import test_gpt_pinned as gpt
 from tests.lessons import test_micrograd as micrograd
+from tests.lessons import test_mlp as mlp
 
 SEEDS = range(100)
 REAL_SEEDS = (263570086,)  # the seed that gave the one-hot mistake a pass before issue 20
@@ -45,6 +46,8 @@ RIGHT = {
 }
 for _name in bigram.CORE + ["trigram", "no_one_hot", "with_cross_entropy"]:
     RIGHT[f"bigram.{_name}"] = (_solution("bigram", _name), None)
+for _name in mlp.ALL:
+    RIGHT[f"mlp.{_name}"] = (_solution("mlp", _name), None)
 
 ONE_HOT_WITHOUT_NUM_CLASSES = """
     import torch.nn.functional as F
@@ -88,6 +91,9 @@ WRONG = {
 }
 for _i, (_name, _source, _says) in enumerate(bigram.MISTAKES):
     WRONG.setdefault(f"bigram.{_name}", {})[f"{_i}:{_says}"] = (_source, PAIRS, [_says])
+for _key in mlp.MISTAKES:
+    _name, _source, _says = mlp.mistake_source(_key)
+    WRONG.setdefault(f"mlp.{_name}", {})[_key] = (_source, None, [_says])
 
 
 @pytest.fixture(autouse=True)
