@@ -9,6 +9,7 @@ tests/test_lecture_figures.py's (`-m slow`).
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -199,7 +200,9 @@ def test_a_short_run_falls_and_has_the_lecture_sizes(workspace):
     assert initial["val_loss"] > 15 and initial["train_loss"] > 15
     assert out["metrics"]["val_loss"] < initial["val_loss"] / 2 and out["metrics"]["train_loss"] < initial["train_loss"] / 2
     assert abs(out["metrics"]["val_loss"] - out["reported"]["val_loss"]) < 1e-4
-    assert out["metrics"]["test_loss"] > 0 and len(out["samples"]) == 20
+    assert out["metrics"]["test_loss"] > 0
+    # names are drawn once the net beats uniform guessing (before, a name may never end)
+    assert len(out["samples"]) == (20 if out["reported"]["val_loss"] < math.log(27) else 0)
     assert all(s.endswith(".") for s in out["samples"])
 
 
