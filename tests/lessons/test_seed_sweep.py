@@ -27,6 +27,7 @@ from tests.lessons import test_gpt as gpt_lesson
 from tests.lessons import test_gpt_pinned as gpt
 from tests.lessons import test_micrograd as micrograd
 from tests.lessons import test_wavenet as wavenet
+from tests.lessons import test_mlp as mlp
 
 SEEDS = range(100)
 REAL_SEEDS = (263570086,)  # the seed that gave the one-hot mistake a pass before issue 20
@@ -58,6 +59,8 @@ for _name in wavenet.NAMES:
     RIGHT[f"wavenet.{_name}"] = (wavenet.solution(_name), wavenet.siblings(_name))
 for _name in batchnorm.ALL:
     RIGHT[f"batchnorm.{_name}"] = (batchnorm.solution(_name), None)
+for _name in mlp.ALL:
+    RIGHT[f"mlp.{_name}"] = (_solution("mlp", _name), None)
 
 ONE_HOT_WITHOUT_NUM_CLASSES = """
     import torch.nn.functional as F
@@ -117,6 +120,9 @@ for _name in gpt_lesson.OURS:  # gpt.attention_backward has its rows above
     RIGHT[f"gpt.{_name}"] = (gpt_lesson.solution(_name), _siblings)
     for _key, (_source, _says) in gpt_lesson.MISTAKES.get(_name, {}).items():
         WRONG.setdefault(f"gpt.{_name}", {})[_key] = (_source, _siblings, _says)
+for _key in mlp.MISTAKES:
+    _name, _source, _says = mlp.mistake_source(_key)
+    WRONG.setdefault(f"mlp.{_name}", {})[_key] = (_source, None, [_says])
 
 
 @pytest.fixture(autouse=True)
