@@ -26,8 +26,8 @@ from tests.lessons import test_bigram as bigram
 from tests.lessons import test_gpt as gpt_lesson
 from tests.lessons import test_gpt_pinned as gpt
 from tests.lessons import test_micrograd as micrograd
-from tests.lessons import test_wavenet as wavenet
 from tests.lessons import test_mlp as mlp
+from tests.lessons import test_wavenet as wavenet
 
 SEEDS = range(100)
 REAL_SEEDS = (263570086,)  # the seed that gave the one-hot mistake a pass before issue 20
