@@ -149,6 +149,8 @@ class TrainScreen(Screen):
         view = self.query_one("#panels", PanelsView)
         boxed = {t: p for t, p in panels.items() if not (isinstance(p, dict) and p.get("kind") == "hline")}
         view.display = bool(boxed)
+        # a run that plots no step metrics (a sweep drawn as its own chart) leaves the width to its panels
+        plot.display = not (boxed and live is not None and not live.series)
         view.show(boxed)
         self.query_one("#metrics", Static).update(drawn(lambda: self._figures(run), "the figures"))
 

@@ -116,13 +116,22 @@ def _axis(values, log: bool):
     return a
 
 
-def prepare(xs, ys, columns: int, log_x: bool = False, log_y: bool = False) -> tuple[list[tuple[list, list]], bool]:
+def _bucket(v, n: int):
+    import numpy as np
+
+    lo, hi = v.min(), v.max()
+    return np.minimum(n - 1, ((v - lo) / ((hi - lo) or 1.0) * n).astype(int))
+
+
+def prepare(xs, ys, columns: int, log_x: bool = False, log_y: bool = False,
+            points: int = 0) -> tuple[list[tuple[list, list]], bool]:
     """The drawable runs of a series and whether to draw them as dots.
 
     A run breaks at every gap (None, NaN, inf, or <= 0 on a log axis). A series with more than ~4
     points per column keeps, per column, its first, lowest, highest and last point: every column
     keeps its extremes, so a spike survives however many steps share the column, and the line
-    still enters and leaves the column where the data did.
+    still enters and leaves the column where the data did. Dots (`points`: the plot's dot rows)
+    keep one point per braille dot instead.
     """
     import numpy as np
 
@@ -134,7 +143,11 @@ def prepare(xs, ys, columns: int, log_x: bool = False, log_y: bool = False) -> t
         order = np.argsort(np.where(np.isfinite(x), x, np.inf), kind="stable")
         x, y, ok = x[order], y[order], ok[order]
     keep = np.flatnonzero(ok)
-    if len(keep) > 4 * columns:
+    if points and len(keep) > 4 * columns:  # dots: one per braille dot they land on (rows of 4 per cell)
+        cells = np.stack([_bucket(x[keep], columns), _bucket(y[keep], points)])
+        _, first = np.unique(cells, axis=1, return_index=True)
+        keep = keep[np.sort(first)]
+    elif len(keep) > 4 * columns:
         lo, hi = x[keep[0]], x[keep[-1]]
         col = np.minimum(columns - 1, ((x[keep] - lo) / ((hi - lo) or 1.0) * columns).astype(int))
         starts = np.r_[0, np.flatnonzero(np.diff(col)) + 1]
@@ -229,7 +242,7 @@ def render(fig: Figure, width: int, height: int, palette: Palette | None = None)
     columns = max(1, 2 * (width - 8))  # braille: two dots across a cell
     runs: list[tuple[int, tuple[list, list], bool]] = []  # (series index, a run, as dots)
     for i, s in enumerate(fig.series):
-        parts, dots = prepare(s.x, s.y, columns, fig.log_x, fig.log_y)
+        parts, dots = prepare(s.x, s.y, columns, fig.log_x, fig.log_y, points=4 * height if s.points else 0)
         runs += [(i, part, dots) for part in parts]
     bars = []
     for b in fig.bars:
@@ -300,11 +313,12 @@ def _draw(fig, runs, bars, labels, guides, marks, lims, width, height, palette) 
         if len(bars) == 1:
             sig.fillx()
         f.draw(sig.label(printable(name)[:40]))
-    dense = len(labels) > MAX_LABELS
-    for x, y, t in labels:
-        if dense:
-            f.draw(f.signal([x], [y], marker=plt.marker("braille", colors[0])))
-        else:
+    if len(labels) > MAX_LABELS:  # thousands of letters are a blot: dots, one per braille dot
+        runs, _ = prepare([x for x, _, _ in labels], [y for _, y, _ in labels], 2 * width, points=4 * height)
+        xs, ys = runs[0]  # no gaps: the labels are finite already
+        f.draw(f.signal(xs, ys, marker=plt.marker("braille", colors[0])))
+    else:
+        for x, y, t in labels:
             f.draw(f.signal([x], [y], marker=plt.marker(plt.colorize(printable(t)[:8], colors[0]), ha="center")))
     for y, label in guides:
         f.line(y, orientation="h", pixel=guide, style="dotted", label=printable(label)[:40] or None)
@@ -350,7 +364,8 @@ class Chart(Widget):
 
     @property
     def pending(self) -> bool:
-        """Whether the picture on screen is not yet the one for the current data, size and theme."""
+        """Whether the picture on screen is not yet the one for the current data, size and theme
+        (a chart scrolled out of view is drawn when it comes into view)."""
         return self._busy or self._shown is None or self._shown[0] != self._want()
 
     def _want(self) -> tuple:

@@ -44,8 +44,12 @@ def _shade(level: int) -> str:
     return _blend((40, 40, 40), (32, 74, 140) if level > 0 else (140, 42, 42), 0.35 + 0.65 * t)
 
 
-def boundary(panel: dict, width: int) -> RenderableType:
-    """The decision boundary: score grid as colour (half blocks), data points on top.
+BOUNDARY_LEGEND = "background: the model's score, blue > 0 > red"
+
+
+def boundary(panel: dict, width: int, height: int | None = None) -> RenderableType:
+    """The decision boundary: score grid as colour (half blocks), data points on top; at most
+    `height` lines with its legend (narrowed to keep its pixels square), so its box fits the column.
 
     `grid[i][j]` is the score at x = extent[0] + j·dx, y = extent[2] + i·dy (numpy meshgrid order);
     the picture puts larger y at the top.
@@ -55,6 +59,10 @@ def boundary(panel: dict, width: int) -> RenderableType:
     w = max(8, min(width, 48))
     h = max(4, round(w / 2 * (ymax - ymin) / (xmax - xmin or 1)))  # pixels are square: 2 per cell tall
     h = min(h, 32)
+    legend_lines = 1 + (len(BOUNDARY_LEGEND) + 26) // max(1, width)  # as the box wraps it (words whole)
+    if height is not None and h > height - legend_lines:
+        h = max(4, height - legend_lines)
+        w = max(8, min(w, round(h * 2 * (xmax - xmin) / (ymax - ymin or 1))))
 
     def score(px: int, py: int) -> float:  # py: 0 at the top, 2h-1 at the bottom
         j = min(cols - 1, int(px / w * cols))
@@ -79,7 +87,7 @@ def boundary(panel: dict, width: int) -> RenderableType:
                 text.append("▀", style=f"{top} on {bottom}")
         text.append("\n")
     text.append("● ", style="#9fd3ff").append("● ", style="#ffb38a").append("the two classes   ")
-    text.append("background: the model's score, blue > 0 > red", style="dim")
+    text.append(BOUNDARY_LEGEND, style="dim")
     return text
 
 
@@ -112,7 +120,7 @@ CHART_HEIGHT = 14
 """Lines a chart panel takes in the column, its border included."""
 
 
-def _bins(values: list[float], bins: int | None) -> int:
+def _bins(values, bins: int | None) -> int:
     """The panel's `bins`, else the square-root rule bounded to what a panel's width can show."""
     return bins or max(5, min(60, round(math.sqrt(len(values)))))
 
@@ -122,17 +130,19 @@ def histogram_figure(panel: dict) -> Figure:
     import numpy as np
 
     series = panel.get("series") or {}
-    given = [float(v) for h in series.values() if "values" in h for v in h["values"] if math.isfinite(float(v))]
+    values = {name: (v := np.array(h["values"], dtype=float))[np.isfinite(v)]  # None is NaN: left out
+              for name, h in series.items() if "values" in h}
+    given = np.concatenate(list(values.values())) if values else np.zeros(0)
     edges = None
-    if given:
-        lo, hi = min(given), max(given)
+    if len(given):
+        lo, hi = float(given.min()), float(given.max())
         edges = np.linspace(lo, hi if hi > lo else lo + 1, _bins(given, panel.get("bins")) + 1)
     bars = []
     for name, h in series.items():
         if "values" in h:
-            vals = np.array([float(v) for v in h["values"]], dtype=float)
-            counts, _ = np.histogram(vals[np.isfinite(vals)], bins=edges)
-            bars.append(Bars(name, edges.tolist(), counts.tolist()))
+            if edges is not None:
+                counts, _ = np.histogram(values[name], bins=edges)
+                bars.append(Bars(name, edges.tolist(), counts.tolist()))
         else:
             counts = list(h.get("counts") or [])
             own = list(h.get("edges") or [])
@@ -181,15 +191,18 @@ RENDERERS = {"boundary": boundary, "heatmap": heatmap, "histogram": chart, "line
              "samples": samples, "text": text_panel}
 
 
-def render_panel(panel: Any, width: int) -> RenderableType:
-    """Draws one panel; an unknown kind is a note, and any error while drawing is shown in its place."""
+def render_panel(panel: Any, width: int, height: int | None = None) -> RenderableType:
+    """Draws one panel; an unknown kind is a note, and any error while drawing is shown in its place.
+
+    `height`: the lines a panel that can shrink (the boundary) may take; others take what they need
+    and the column scrolls."""
     kind = panel.get("kind") if isinstance(panel, dict) else None
     renderer = RENDERERS.get(kind) if isinstance(kind, str) else None
     if renderer is None:
         return Text(f"(a {printable(repr(kind))} panel: this version of the app cannot draw it)", style="dim")
 
     def draw() -> RenderableType:
-        out = renderer(panel, max(8, width))
+        out = renderer(panel, max(8, width), height) if renderer is boundary else renderer(panel, max(8, width))
         if isinstance(out, Text) and kind in ("boundary", "heatmap"):
             out.no_wrap, out.overflow = True, "crop"
         return out
@@ -233,7 +246,7 @@ class PanelsView(VerticalScroll, can_focus=True):
         self._drawn: dict[str, dict] = {}
         self._boxes: dict[str, Static | PanelChart] = {}
         """One box per panel title, in the order shown."""
-        self._width = 0
+        self._width: tuple[int, int] = (0, 0)
 
     def on_resize(self) -> None:
         self.show(self._panels)
@@ -241,9 +254,10 @@ class PanelsView(VerticalScroll, can_focus=True):
     def show(self, panels: dict[str, dict]) -> None:
         """Shows `panels` (title -> panel), adding, updating and removing boxes as needed."""
         width = max(8, (self.content_size.width or self.size.width or 40) - 6)
-        if width != self._width:
+        height = max(6, (self.content_size.height or self.size.height or 24) - 2)  # in a box: its border
+        if (width, height) != self._width:
             self._drawn.clear()
-        self._panels, self._width = panels, width
+        self._panels, self._width = panels, (width, height)
         wanted = {t: panels[t] for t in pinned_first(panels)
                   if not (isinstance(panels[t], dict) and panels[t].get("kind") == "hline")}
         for title in [t for t in self._boxes if t not in wanted or self._is_chart(wanted[t]) != isinstance(self._boxes[t], PanelChart)]:
@@ -262,7 +276,7 @@ class PanelsView(VerticalScroll, can_focus=True):
             if isinstance(box, PanelChart):
                 box.set_panel(panel)
             else:
-                box.update(render_panel(panel, width))
+                box.update(render_panel(panel, width, height))
         order = [t for t in wanted]
         if moved or list(self._boxes) != order:  # a panel pinned later moves up
             self._boxes = {t: self._boxes[t] for t in order}
