@@ -269,6 +269,11 @@ def _draw(fig, runs, bars, labels, guides, marks, lims, width, height, palette) 
     import plotext as plt  # here, not at the top: the first frame never waits for it
 
     x0, x1, y0, y1 = lims
+    entries = _legend(fig, runs, bars, guides, marks, palette)
+    axis_rows = 3 + bool(fig.xlabel or fig.ylabel or fig.log_y)  # frame top and bottom, ticks, labels
+    boxed = height - axis_rows >= 2 * len(entries) + 4  # plotext's legend: a box, a blank line between
+    if not boxed:  # no room for the box: one line of our own above the plot
+        height -= 1
     plt.terminal.limit(False, False)  # the widget's size, not the terminal's, bounds the figure
     f = plt.figure
     f.clear()
@@ -302,7 +307,7 @@ def _draw(fig, runs, bars, labels, guides, marks, lims, width, height, palette) 
         if not (s.points or dots):
             sig.lines()
         if i not in named and not s.faint:
-            sig.label(printable(s.name)[:40])
+            sig.label(printable(s.name)[:40]) if boxed else None
             named.add(i)
         f.draw(sig)
     for k, (edges, counts, name) in enumerate(bars):
@@ -312,7 +317,7 @@ def _draw(fig, runs, bars, labels, guides, marks, lims, width, height, palette) 
         sig = f.signal(xs, ys, marker=plt.marker("braille", px)).lines()
         if len(bars) == 1:
             sig.fillx()
-        f.draw(sig.label(printable(name)[:40]))
+        f.draw(sig.label(printable(name)[:40]) if boxed else sig)
     if len(labels) > MAX_LABELS:  # thousands of letters are a blot: dots, one per braille dot
         runs, _ = prepare([x for x, _, _ in labels], [y for _, y, _ in labels], 2 * width, points=4 * height)
         xs, ys = runs[0]  # no gaps: the labels are finite already
@@ -321,15 +326,31 @@ def _draw(fig, runs, bars, labels, guides, marks, lims, width, height, palette) 
         for x, y, t in labels:
             f.draw(f.signal([x], [y], marker=plt.marker(plt.colorize(printable(t)[:8], colors[0]), ha="center")))
     for y, label in guides:
-        f.line(y, orientation="h", pixel=guide, style="dotted", label=printable(label)[:40] or None)
+        f.line(y, orientation="h", pixel=guide, style="dotted", label=(printable(label)[:40] or None) if boxed else None)
     for x, label in marks:
-        f.line(x, orientation="v", pixel=guide, style="dotted", label=printable(label)[:40] or None)
+        f.line(x, orientation="v", pixel=guide, style="dotted", label=(printable(label)[:40] or None) if boxed else None)
     if fig.xlabel:
         f.label(printable(fig.xlabel)[:60] + (" (log)" if fig.log_x else ""), axis="x")
     if fig.ylabel or fig.log_y:
         f.label((printable(fig.ylabel)[:40] + " " if fig.ylabel else "") + ("(log)" if fig.log_y else ""), axis="y")
-    out = Text.from_ansi(f.build().string().rstrip("\n"), no_wrap=True)
-    return _no_background(out)
+    out = _no_background(Text.from_ansi(f.build().string().rstrip("\n"), no_wrap=True))
+    if boxed or not entries:
+        return out
+    line = Text(no_wrap=True, overflow="ellipsis")
+    for name, color, symbol in entries:
+        line.append(f"{symbol} ", style=color).append(f"{name}  ", style=palette.text)
+    line.truncate(width, overflow="ellipsis", pad=True)
+    return Text("\n").join([line, out])
+
+
+def _legend(fig: Figure, runs, bars, guides, marks, palette: Palette) -> list[tuple[str, str, str]]:
+    """(name, colour, symbol) for each labelled thing, as plotext's legend would list it."""
+    drawn_series = sorted({i for i, _, _ in runs if not fig.series[i].faint})
+    out = [(printable(fig.series[i].name)[:40], palette.series[i % len(palette.series)], "━") for i in drawn_series]
+    out += [(printable(name)[:40], palette.series[(len(fig.series) + k) % len(palette.series)], "━")
+            for k, (_, _, name) in enumerate(bars)]
+    out += [(printable(label)[:40], palette.guide, "┈") for _, label in (*guides, *marks) if label]
+    return out
 
 
 class Chart(Widget):
