@@ -233,3 +233,23 @@ def test_a_lesson_can_send_every_chart_kind_and_the_training_screen_shows_each(m
             assert await wait_for(pilot, lambda: "layer 3" in screen_text(app), timeout=5)
 
     asyncio.run(go())
+
+
+def test_any_panel_may_be_pinned_and_pinned_panels_come_first():
+    """`pin` is checked like every key (true or false), kept on the panel, and orders the column."""
+    import json
+
+    from tutor.training.events import EventError, parse_event
+    from tutor.app.widgets.panels import pinned_first
+
+    def event(panels):
+        return parse_event(json.dumps({"kind": "step", "step": 1, "panels": panels}).encode())
+
+    panels = event({"map": {"kind": "heatmap", "values": [[1]]},
+                    "names": {"kind": "samples", "lines": ["a."], "pin": True},
+                    "sweep": {"kind": "lines", "series": {"a": {"y": [1, 2]}}, "pin": True},
+                    "note": {"kind": "text", "text": "x", "pin": False}})["panels"]
+    assert panels["names"]["pin"] is True and "pin" not in panels["note"]
+    assert pinned_first(panels) == ["names", "sweep", "map", "note"]
+    with pytest.raises(EventError, match="pin"):
+        event({"names": {"kind": "samples", "lines": [], "pin": "yes"}})
