@@ -199,18 +199,18 @@ def _cycles(term: Term, n: int) -> list[float]:
 def _keys_once(setup: Setup, repeat: int, steps: int, baseline: bool) -> tuple[list, list, dict | None, float]:
     setup.remember()
     term = setup.app(baseline)
-    term.wait(r"Lesson \d", timeout=30)
+    term.wait(r"Lesson \d", timeout=120)  # generous: a loaded machine starts Python slowly
     term.send("t")
-    term.wait(r"Ready\.", timeout=30)
+    term.wait(r"Ready\.", timeout=60)
     time.sleep(1.0)
     idle = _cycles(term, repeat)
     term.send("c")
-    time.sleep(0.2)
+    time.sleep(1.0)  # focus moves after the key is handled: a Tab sent sooner may overtake it
     term.send("\t")
-    time.sleep(0.2)
+    time.sleep(1.0)
     since = term.mark
     term.send(f"{steps}\r")
-    term.wait(r"steps/s", since, timeout=60)
+    term.wait(r"steps/s", since, timeout=300)  # the training child's start (torch) on a loaded machine
     busy_start = time.perf_counter()
     busy = _cycles(term, repeat)
     busy_s = time.perf_counter() - busy_start

@@ -253,3 +253,21 @@ def test_any_panel_may_be_pinned_and_pinned_panels_come_first():
     assert pinned_first(panels) == ["names", "sweep", "map", "note"]
     with pytest.raises(EventError, match="pin"):
         event({"names": {"kind": "samples", "lines": [], "pin": "yes"}})
+
+
+def test_a_runs_series_keeps_its_spikes_when_it_is_thinned():
+    """A 200k-step run keeps at most MAX_POINTS points: a one-step spike (up or down) survives every
+    thinning, old steps stay as dense as new ones, and the series reaches the last step."""
+    from tutor.app.live import MAX_POINTS
+    from tutor.app.widgets.loss_plot import append_point
+
+    points: list = []
+    stride = 1
+    for k in range(1, 200_001):
+        v = 2.0 - k / 200_000 + (5.0 if k == 77_777 else 0.0) - (3.0 if k == 150_001 else 0.0)
+        stride = append_point(points, k, v, stride, MAX_POINTS)
+    assert MAX_POINTS // 4 <= len(points) <= MAX_POINTS
+    assert max(v for _, v in points) > 6.0 and min(v for _, v in points) < 0.0
+    first_half = sum(1 for s, _ in points if s <= 100_000)
+    assert 0.4 < first_half / len(points) < 0.6, "evenly dense"
+    assert points[-1][0] > 200_000 - 2 * stride

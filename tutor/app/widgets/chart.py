@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass, field
 
 from rich.style import Style
@@ -239,10 +240,11 @@ def render(fig: Figure, width: int, height: int, palette: Palette | None = None)
     palette = palette or Palette()
     if width < 20 or height < 5:
         return Text(f"(too small for a chart: {width}×{height})", style="dim")
-    columns = max(1, 2 * (width - 8))  # braille: two dots across a cell
+    columns = max(1, width - 8)  # per cell (4 points each: its dots' extremes), less the y axis
     runs: list[tuple[int, tuple[list, list], bool]] = []  # (series index, a run, as dots)
     for i, s in enumerate(fig.series):
-        parts, dots = prepare(s.x, s.y, columns, fig.log_x, fig.log_y, points=4 * height if s.points else 0)
+        parts, dots = prepare(s.x, s.y, 2 * columns if s.points else columns, fig.log_x, fig.log_y,
+                              points=4 * height if s.points else 0)
         runs += [(i, part, dots) for part in parts]
     bars = []
     for b in fig.bars:
@@ -360,7 +362,8 @@ class Chart(Widget):
     rendered again for a new key, a new size or a new theme, so a screen may call `show` freely.
     plotext takes 5-50 ms a figure (more for a long series), so with `threaded` (the default) the
     render runs in a worker thread and the widget shows its last picture until the new one is in:
-    keys and the other widgets never wait for a chart.
+    keys and the other widgets never wait for a chart. plotext's Python side still holds the GIL
+    while it draws, so after a render of T seconds the next waits 3T (a slow chart redraws less often).
     """
 
     DEFAULT_CSS = "Chart { height: 1fr; min-height: 6; }"
@@ -372,6 +375,7 @@ class Chart(Widget):
         self._key: object = None
         self._shown: tuple[tuple, Text] | None = None
         self._busy = False
+        self._next_at = 0.0
 
     def show(self, figure: Figure, key: object) -> None:
         if key == self._key and self._shown is not None:
@@ -407,14 +411,20 @@ class Chart(Widget):
         if not self.threaded:
             self._shown = (want, self._draw(want, self._figure))
             return self._shown[1]
-        if not self._busy:  # one render at a time per chart: the next starts when this one is in
+        wait = self._next_at - time.monotonic()
+        if wait > 0 and not self._busy:  # the last render was slow: leave the GIL to the UI for a while
+            self.set_timer(wait, self.refresh)
+        elif not self._busy:  # one render at a time per chart: the next starts when this one is in
             self._busy = True
             figure = self._figure
             self.run_worker(lambda: self._work(want, figure), thread=True, group="chart", exit_on_error=False)
         return self._shown[1] if self._shown is not None else Text("drawing…", style="dim")
 
     def _work(self, want: tuple, figure: Figure) -> None:
+        start = time.monotonic()
         out = self._draw(want, figure)
+        # plotext's Python side holds the GIL while it draws: at most a quarter of the time drawing
+        self._next_at = time.monotonic() + 3 * (time.monotonic() - start)
         try:
             self.app.call_from_thread(self._drawn, want, out)
         except Exception:  # noqa: BLE001 - the app closed while it drew

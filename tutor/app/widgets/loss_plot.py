@@ -29,6 +29,39 @@ def plotted(series: dict[str, list], plot: Plot | None = None) -> list[str]:
     return (names or list(series))[:MAX_SERIES]
 
 
+def thin(points: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Every two points as one (a run keeps a bounded series): of each pair, the one farther from
+    its neighbours' mean, so a spike survives thinning however often it is repeated."""
+    out = []
+    for i in range(0, len(points) - 1, 2):
+        a, b = points[i], points[i + 1]
+        around = [p[1] for p in (points[i - 1] if i else None, points[i + 2] if i + 2 < len(points) else None) if p]
+        ref = sum(around) / len(around) if around else (a[1] + b[1]) / 2
+        out.append(a if abs(a[1] - ref) >= abs(b[1] - ref) else b)
+    if len(points) % 2:
+        out.append(points[-1])  # the newest point stays, so the curve ends where the run is
+    return out
+
+
+def append_point(points: list[tuple[int, float]], step: int, value: float, stride: int, limit: int) -> int:
+    """Adds a point to a run's bounded series; returns the stride (steps per kept point) from now on.
+
+    Past `limit` points the series is thinned two to one and the stride doubles, so old and new
+    steps stay equally dense; a point within the last kept point's stride takes its place when it
+    is farther from the point before (a spike stays).
+    """
+    if points and stride > 1 and step // stride == points[-1][0] // stride:
+        ref = points[-2][1] if len(points) > 1 else points[-1][1]
+        if abs(value - ref) > abs(points[-1][1] - ref):
+            points[-1] = (step, value)
+        return stride
+    points.append((step, value))
+    if len(points) > limit:
+        points[:] = thin(points)
+        stride *= 2
+    return stride
+
+
 def running_mean(points: list[tuple[int, float]], window: int, log: bool = False) -> tuple[list, list]:
     """Each point's mean over the steps in (step - window, step]; of log10 values on a log axis
     (the lecture averages log10 loss), so the curve is the geometric mean there."""

@@ -246,7 +246,7 @@ class PanelsView(VerticalScroll, can_focus=True):
         self._drawn: dict[str, dict] = {}
         self._boxes: dict[str, Static | PanelChart] = {}
         """One box per panel title, in the order shown."""
-        self._width: tuple[int, int] = (0, 0)
+        self._box_size: tuple[int, int] = (0, 0)
 
     def on_resize(self) -> None:
         self.show(self._panels)
@@ -255,30 +255,32 @@ class PanelsView(VerticalScroll, can_focus=True):
         """Shows `panels` (title -> panel), adding, updating and removing boxes as needed."""
         width = max(8, (self.content_size.width or self.size.width or 40) - 6)
         height = max(6, (self.content_size.height or self.size.height or 24) - 2)  # in a box: its border
-        if (width, height) != self._width:
+        if (width, height) != self._box_size:
             self._drawn.clear()
-        self._panels, self._width = panels, (width, height)
+        self._panels, self._box_size = panels, (width, height)
         wanted = {t: panels[t] for t in pinned_first(panels)
                   if not (isinstance(panels[t], dict) and panels[t].get("kind") == "hline")}
-        for title in [t for t in self._boxes if t not in wanted or self._is_chart(wanted[t]) != isinstance(self._boxes[t], PanelChart)]:
+        stale = [t for t in self._boxes  # gone, or now of the other sort (chart / text)
+                 if t not in wanted or self._is_chart(wanted[t]) != isinstance(self._boxes[t], PanelChart)]
+        for title in stale:
             self._boxes.pop(title).remove()
             self._drawn.pop(title, None)
-        moved = list(self._boxes) != [t for t in wanted if t in self._boxes]
         for title, panel in wanted.items():
             box = self._boxes.get(title)
             if self._drawn.get(title) is panel and box is not None:
                 continue  # the same panel as last time: nothing to draw
             self._drawn[title] = panel
             if box is None:
-                box = self._boxes[title] = PanelChart(classes="panel") if self._is_chart(panel) else Static(classes="panel")
+                box = PanelChart(classes="panel") if self._is_chart(panel) else Static(classes="panel")
+                self._boxes[title] = box
                 box.border_title = Text(printable(title))  # a Text: a title is never read as markup
                 self.mount(box)
             if isinstance(box, PanelChart):
                 box.set_panel(panel)
             else:
                 box.update(render_panel(panel, width, height))
-        order = [t for t in wanted]
-        if moved or list(self._boxes) != order:  # a panel pinned later moves up
+        order = list(wanted)
+        if list(self._boxes) != order:  # a panel pinned later moves up
             self._boxes = {t: self._boxes[t] for t in order}
             for i, t in enumerate(order[1:], 1):
                 self.move_child(self._boxes[t], after=self._boxes[order[i - 1]])
