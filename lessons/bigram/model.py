@@ -111,8 +111,8 @@ def train_bigram(cfg, ctx) -> Iterator[dict]:
                + "\nthe busiest pairs:\n" + _top_pairs(N, labels))
     yield {"step": 0, "total": steps, "panels": {
         "bigram counts N": _heatmap(N, labels), "counting": {"kind": "text", "text": summary},
-        "counting model: samples": {"kind": "samples", "lines": lecture_five},
-        "torch.multinomial today": {"kind": "samples", "lines": today_five},
+        "counting model: samples": {"kind": "samples", "lines": lecture_five, "pin": True},
+        "torch.multinomial today": {"kind": "samples", "lines": today_five, "pin": True},
         "counting model": hline}}
 
     # -- 3. the same model as a one-layer neural net ------------------------------------------
@@ -139,8 +139,8 @@ def train_bigram(cfg, ctx) -> Iterator[dict]:
         panels = None
         if k == 0 or (k + 1) % every == 0 or k == steps - 1:
             net_five = _sample(m["sampling"], net_probs(), seed, itos, draw=lecture_draw)
-            panels = {"counting model: samples": {"kind": "samples", "lines": lecture_five},
-                      "neural net: samples": {"kind": "samples", "lines": net_five},
+            panels = {"counting model: samples": {"kind": "samples", "lines": lecture_five, "pin": True},
+                      "neural net: samples": {"kind": "samples", "lines": net_five, "pin": True},
                       "counting model": hline,
                       "neural net": {"kind": "text", "text": f"step {k}: loss {losses[-1]:.4f}, the counting "
                                                              f"model's NLL {nll32:.4f}"}}
@@ -170,6 +170,17 @@ def train_bigram(cfg, ctx) -> Iterator[dict]:
         "state": {"N": N.numpy(), "P": P.numpy(), "W": W.detach().numpy(),
                   **({"measured_W": measured_W} if measured_W is not None else {})},
     }
+
+
+def _sweep(table: list[dict]) -> dict:
+    """The smoothing sweep as a `lines` panel: each model's train and dev loss against log10 of the
+    smoothing (the values span 0.001 to 3), the best dev so far marked."""
+    x = [float(np.log10(r["smoothing"])) for r in table]
+    best = min(table, key=lambda r: r["trigram_dev"])
+    return {"kind": "lines", "pin": True, "xlabel": "log10 smoothing", "ylabel": "loss",
+            "series": {f"{model} {split}": {"x": x, "y": [r[f"{model}_{split}"] for r in table]}
+                       for model in ("bigram", "trigram") for split in ("train", "dev")},
+            "marks": [{"x": float(np.log10(best["smoothing"])), "label": f"best trigram dev: {best['smoothing']:g}"}]}
 
 
 def train_trigram(cfg, ctx) -> Iterator[dict]:
@@ -203,9 +214,10 @@ def train_trigram(cfg, ctx) -> Iterator[dict]:
         lines = ["smoothing   bigram train / dev   trigram train / dev"]
         lines += [f"{r['smoothing']:>9g}   {r['bigram_train']:.4f} / {r['bigram_dev']:.4f}      "
                   f"{r['trigram_train']:.4f} / {r['trigram_dev']:.4f}" for r in table]
+        # the sweep is plotted against the smoothing (not as steps of a loss curve): no step metrics
         yield {"step": k + 1, "total": len(smoothings),
-               "metrics": {"train_loss": t_tr, "val_loss": t_dev, "bigram_train": b_tr, "bigram_val": b_dev},
-               "panels": {"trigram vs bigram": {"kind": "text", "text": "\n".join(lines)}}}
+               "panels": {"loss against smoothing": _sweep(table),
+                          "trigram vs bigram": {"kind": "text", "text": "\n".join(lines)}}}
 
     best_b = min(table, key=lambda r: r["bigram_dev"])["smoothing"]
     best_t = min(table, key=lambda r: r["trigram_dev"])["smoothing"]

@@ -166,7 +166,11 @@ def test_a_panel_that_cannot_be_drawn_shows_its_error_in_its_box(make):
             text = screen_text(app)
             assert "emma." in text, "the other panels still draw"
             assert "could not draw the run's status: ValueError" in text
-            assert "[/bold] odd title" in text and "[/x]\\x1b[2Jloss" in text
+            assert "[/x]\\x1b[2Jloss" in text
+            app.screen.query_one("#panels").scroll_end(animate=False)  # the last panel, below the chart
+            await pilot.pause(0.3)
+            text = screen_text(app)
+            assert "[/bold] odd title" in text
             assert "\\x1b[1;32m✓ Passed all 8 checks" in text
             assert ESC not in text
             assert any(ch != " " for ch in text.split("decision boundary")[0]), "the plot is drawn"

@@ -93,8 +93,46 @@ class TestTrain:
             fake_live(app, app.course.lessons[0])
             app.open_training(app.course.lessons[0])
             await wait_text(pilot, "decision boundary")
+            await wait_for(pilot, lambda: not any(c.pending for c in app.screen.query("Chart") if c.display))
 
         assert snap_compare(make(), terminal_size=(150, 44), run_before=before)
+
+
+def _real_train(make, real_course, tmp_path, lesson_id: str, fake):
+    """The app on the real course, its training screen showing `fake`'s fixed mid-run data."""
+    from tutor.app.widgets.chart import Chart
+    from tutor.course.workspace import init
+
+    ws, _ = init(real_course, tmp_path / "real-ws")
+    lesson = next(l for l in real_course.lessons if l.id == lesson_id)
+
+    async def before(pilot):
+        fake(pilot.app, lesson)
+        pilot.app.open_training(lesson)
+        await wait_text(pilot, "paused")
+        await wait_for(pilot, lambda: not any(c.pending for c in pilot.app.screen.query(Chart) if c.display))
+
+    return make(course=real_course, workspace=ws), before
+
+
+class TestTrainRealCourse:
+    """The lessons' own training screens: the payoff in view at 160×48, every box whole at 80×24."""
+
+    @pytest.mark.parametrize("size", [(160, 48), (80, 24)], ids=["160x48", "80x24"])
+    def test_bigram(self, make, real_course, tmp_path, snap_compare, size):
+        """The pinned samples panels on top of the column, the heat map below them (it scrolls)."""
+        from tests.app.train_fakes import bigram_live
+
+        app, before = _real_train(make, real_course, tmp_path, "bigram", bigram_live)
+        assert snap_compare(app, terminal_size=size, run_before=before)
+
+    @pytest.mark.parametrize("size", [(160, 48), (80, 24)], ids=["160x48", "80x24"])
+    def test_moons(self, make, real_course, tmp_path, snap_compare, size):
+        """The loss plot beside the decision boundary, whose box keeps its bottom border at 80×24."""
+        from tests.app.train_fakes import moons_live
+
+        app, before = _real_train(make, real_course, tmp_path, "micrograd", moons_live)
+        assert snap_compare(app, terminal_size=size, run_before=before)
 
 
 class TestDialogs:

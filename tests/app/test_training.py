@@ -42,8 +42,10 @@ class TestLiveRun:
                 live = app.live
                 assert await wait_for(pilot, lambda: len(live.series.get("train_loss", [])) > 50, timeout=20)
                 assert live.state == "running"
+                # the chart renders in a worker thread: the curve is on screen a frame or two later
+                assert await wait_for(pilot, lambda: any(ch in BRAILLE for ch in screen_text(app)), timeout=5), \
+                    "the curve is on screen"
                 text = screen_text(app)
-                assert any(ch in BRAILLE for ch in text), "the curve is on screen"
                 assert "steps/s" in text and "elapsed" in text and "left" in text
                 assert "runs the reference" in text
                 LossPlot.set_data = counting

@@ -8,11 +8,12 @@ from typing import Any, Callable
 
 from tutor.app.printable import printable
 from tutor.app.session import Session, fmt
+from tutor.app.widgets.loss_plot import append_point
 from tutor.course.model import Lesson, TrainRun
 from tutor.training.runner import default_device
 
 MAX_POINTS = 4000
-"""Points kept per series; older ones are thinned two to one beyond this (the plot is ~300 px wide)."""
+"""Points kept per series; beyond this all are thinned two to one (the plot is ~300 px wide)."""
 
 
 class LiveRun:
@@ -26,6 +27,7 @@ class LiveRun:
         self.device = device or default_device()
         self.series: dict[str, list[tuple[int, float]]] = {}
         """Metric name -> (step, value) points, in step order."""
+        self._strides: dict[str, int] = {}
         self.panels: dict[str, dict] = {}
         """The latest panel per title, as the lesson sent it (`tutor.training.api` kinds)."""
         self.latest: dict[str, Any] = {}
@@ -101,10 +103,9 @@ class LiveRun:
                 # only finite numbers can be plotted (an inf or nan point is left out, not drawn)
                 if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
                     points = self.series.setdefault(name, [])
-                    if not points or step > points[-1][0]:
-                        points.append((step, float(value)))
-                        if len(points) > MAX_POINTS:
-                            points[:] = points[::2]
+                    if not points or step > points[-1][0]:  # bounded, evenly dense, spikes kept
+                        self._strides[name] = append_point(points, step, float(value),
+                                                           self._strides.get(name, 1), MAX_POINTS)
         for title, panel in (event.get("panels") or {}).items():
             if isinstance(panel, dict):
                 self.panels[str(title)] = panel

@@ -12,7 +12,9 @@ A training entry is a generator in `lessons/<id>/model.py`:
         yield {"done": True, "metrics": {...final...}, "samples": [...], "state": {"w": array}}
 
 Panels are keyed by a title and typed by `kind`, so the app draws them knowing nothing of the lesson
-(charts through one plotext widget; docs/lessons.md shows each kind):
+(lines, scatter and histogram through one plotext chart widget; docs/lessons.md says how each is
+drawn). Any panel may carry `"pin": True`: pinned panels are shown first, so a run's payoff is in
+view without scrolling (the bigram run pins its samples, the trigram run its sweep):
 - `{"kind": "lines", "series": {"train": {"x": [...], "y": [...]}, ...}, "xlabel": "lr exponent",
   "ylabel": "loss", "log_y": False, "guides": [{"y": -3, "label": "1e-3"}], "marks": [{"x": -1,
   "label": "chosen"}]}`: named series over any x (x defaults to 0, 1, ...; a y of None is a gap,

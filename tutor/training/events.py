@@ -142,6 +142,8 @@ def _keys(event: dict, allowed: set[str], where: str) -> None:
 # -- panels -------------------------------------------------------------------------------------
 def _panel(panel: Any, where: str) -> dict:
     panel = _dict(panel, where, 16)
+    pin = _bool(panel.get("pin", False), f"{where} pin")  # any kind may be pinned: shown first
+    panel = {k: v for k, v in panel.items() if k != "pin"}
     kind = panel.get("kind")
     out: dict[str, Any] = {"kind": kind}
     if kind == "boundary":
@@ -239,6 +241,8 @@ def _panel(panel: Any, where: str) -> dict:
         out.update(_graph(panel, where))
     else:
         raise _fail(where, f"unknown panel kind {str(kind)[:40]!r}")
+    if pin:
+        out["pin"] = True
     return out
 
 

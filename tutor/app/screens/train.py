@@ -59,6 +59,7 @@ class TrainScreen(Screen):
         self.live: LiveRun | None = None
         self._drawn = -1
         self._controls_state: tuple | None = None
+        self._plot_run: str | None = None
         self._fetching = False
         self._inspectable = has_hook(lesson)
         self._ended: LiveRun | None = None
@@ -125,11 +126,14 @@ class TrainScreen(Screen):
             return
         self._drawn = version
         run = live.run if live else self.query_one(RunControls).run()
+        if run.name != self._plot_run:  # another run: its own scale first (then l toggles it)
+            self._plot_run = run.name
+            self.query_one("#plot", LossPlot).use_plot(run.plot)
         state = (bool(live and live.active), bool(live and live.state == "paused"), self._data_name(), run.name,
                  live.latest.get("implementation") if live else None)
         if state != self._controls_state:  # restyling the controls and the footer is not free: only on change
-            self._controls_state = state
             self.query_one(RunControls).set_state(state[0], state[1])
+            self._controls_state = state
             self.refresh_bindings()
             self._info(run)
         self.query_one("#status", Static).update(drawn(self._status, "the run's status"))
@@ -140,10 +144,13 @@ class TrainScreen(Screen):
                   and math.isfinite(p["value"])]
         hlines += [(f"lecture {k.replace('_loss', '')}", float(v)) for k, v in run.lecture.items()
                    if k in ("train_loss", "val_loss", "loss") and isinstance(v, (int, float))]
-        plot.set_data(live.series if live else {}, hlines, (live.latest.get("total") or live.steps) if live else None)
+        plot.set_data(live.series if live else {}, hlines, (live.latest.get("total") or live.steps) if live else None,
+                      run.plot)
         view = self.query_one("#panels", PanelsView)
         boxed = {t: p for t, p in panels.items() if not (isinstance(p, dict) and p.get("kind") == "hline")}
         view.display = bool(boxed)
+        # a run that plots no step metrics (a sweep drawn as its own chart) leaves the width to its panels
+        plot.display = not (boxed and live is not None and not live.series)
         view.show(boxed)
         self.query_one("#metrics", Static).update(drawn(lambda: self._figures(run), "the figures"))
 

@@ -1,146 +1,113 @@
-"""Provides `LossPlot`: loss curves drawn in braille with Rich (linear or log y), plus reference lines."""
+"""Provides `LossPlot` and `loss_figure`: a run's step metrics as a `lines` chart, drawn by `Chart`.
+
+What it shows follows the run's `plot` table (`tutor.course.model.Plot`): which metrics, log or
+linear y at first (`l` toggles), a running mean over the last N steps, the x axis's name. A metric
+sent every few hundred steps (a val_loss) is its own series; reference lines (the lecture's figure,
+a lesson's `hline` panel) are guides in the legend.
+"""
 
 from __future__ import annotations
 
 import math
 
-from rich.text import Text
 from textual.reactive import reactive
-from textual.widget import Widget
 
-from tutor.app.printable import drawn, printable
+from tutor.app.widgets.chart import Chart, Figure, Series, tick_label
+from tutor.course.model import Plot
 
-COLORS = ("#5fafff", "#ffaf5f", "#87d787", "#d787d7", "#d7d75f")
-HLINE_COLOR = "#8a8a8a"
-_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # [row % 4][col % 2]
-LABEL_W = 9
+MAX_SERIES = 6
 
 
-def plotted(series: dict[str, list]) -> list[str]:
-    """The metrics the plot shows: those named like a loss, else the first few numeric ones."""
+def plotted(series: dict[str, list], plot: Plot | None = None) -> list[str]:
+    """The metrics shown: the run's `plot.metrics` that have points, else those named like a loss,
+    else the first few."""
+    if plot is not None and plot.metrics:
+        named = [n for n in plot.metrics if n in series]
+        if named:
+            return named[:MAX_SERIES]
     names = [n for n in series if "loss" in n]
-    return (names or list(series))[: len(COLORS)]
+    return (names or list(series))[:MAX_SERIES]
 
 
-def _tick(value: float) -> str:
-    if value == 0:
-        return "0"
-    if abs(value) >= 1e4 or abs(value) < 1e-3:
-        return f"{value:.2e}"
-    return f"{value:.4g}"
+def thin(points: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Every two points as one (a run keeps a bounded series): of each pair, the one farther from
+    its neighbours' mean, so a spike survives thinning however often it is repeated."""
+    out = []
+    for i in range(0, len(points) - 1, 2):
+        a, b = points[i], points[i + 1]
+        around = [p[1] for p in (points[i - 1] if i else None, points[i + 2] if i + 2 < len(points) else None) if p]
+        ref = sum(around) / len(around) if around else (a[1] + b[1]) / 2
+        out.append(a if abs(a[1] - ref) >= abs(b[1] - ref) else b)
+    if len(points) % 2:
+        out.append(points[-1])  # the newest point stays, so the curve ends where the run is
+    return out
 
 
-def draw(series: dict[str, list[tuple[int, float]]], width: int, height: int, *, log: bool = False,
-         hlines: list[tuple[str, float]] = (), total: int | None = None) -> Text:
-    """The plot as `height` lines of `width` cells.
+def append_point(points: list[tuple[int, float]], step: int, value: float, stride: int, limit: int) -> int:
+    """Adds a point to a run's bounded series; returns the stride (steps per kept point) from now on.
 
-    Args:
-        series: Metric name -> (step, value) points in step order.
-        width: Cells across, labels included.
-        height: Lines, legend and x axis included.
-        log: Log-scale y (values <= 0 are left out).
-        hlines: (label, value) reference lines, e.g. the lecture's figure.
-        total: The run's last step, so the curve grows across the plot as it trains.
+    Past `limit` points the series is thinned two to one and the stride doubles, so old and new
+    steps stay equally dense; a point within the last kept point's stride takes its place when it
+    is farther from the point before (a spike stays).
     """
-    names = plotted(series)
-    legend = Text()
-    for i, name in enumerate(names):
-        last = series[name][-1][1] if series[name] else None
-        legend.append("━━ ", style=COLORS[i]).append(f"{printable(name)} {_tick(last) if last is not None else ''}  ")
-    for label, value in hlines:
-        legend.append("┄┄ ", style=HLINE_COLOR).append(f"{printable(label)} {_tick(value)}  ", style="dim")
-    if log:
-        legend.append("(log scale)", style="dim italic")
-    legend.no_wrap = True
-    legend.truncate(max(1, width), overflow="ellipsis")
-    cw, ch = width - LABEL_W - 1, height - 2
-    if cw < 4 or ch < 2:
-        return legend
-    pw, ph = cw * 2, ch * 4
+    if points and stride > 1 and step // stride == points[-1][0] // stride:
+        ref = points[-2][1] if len(points) > 1 else points[-1][1]
+        if abs(value - ref) > abs(points[-1][1] - ref):
+            points[-1] = (step, value)
+        return stride
+    points.append((step, value))
+    if len(points) > limit:
+        points[:] = thin(points)
+        stride *= 2
+    return stride
 
-    def ty(v: float) -> float | None:
-        if log:
-            return math.log10(v) if v > 0 else None
-        return v
 
-    ys = [y for n in names for _, v in series[n] if (y := ty(v)) is not None]
-    ys += [y for _, v in hlines if (y := ty(v)) is not None]
-    steps = [s for n in names for s, _ in series[n]]
-    if not ys or not steps:
-        empty = Text("\n" * (ch // 2) + " " * (LABEL_W + 2) + "waiting for the first steps…", style="dim")
-        return Text("\n").join([legend, empty])
-    lo, hi = min(ys), max(ys)
-    if hi - lo < 1e-12:
-        lo, hi = lo - 0.5 * (abs(lo) or 1), hi + 0.5 * (abs(hi) or 1)
-    pad = (hi - lo) * 0.04
-    lo, hi = lo - pad, hi + pad
-    x0, x1 = min(steps), max(max(steps), total or 0)
-    x1 = x1 if x1 > x0 else x0 + 1
+def running_mean(points: list[tuple[int, float]], window: int, log: bool = False) -> tuple[list, list]:
+    """Each point's mean over the steps in (step - window, step]; of log10 values on a log axis
+    (the lecture averages log10 loss), so the curve is the geometric mean there."""
+    xs, ys = [], []
+    total, start = 0.0, 0
+    vals = [math.log10(v) if log and v > 0 else (None if log else v) for _, v in points]
+    count = 0
+    for i, (step, _) in enumerate(points):
+        if vals[i] is not None:
+            total += vals[i]
+            count += 1
+        while points[start][0] <= step - window:
+            if vals[start] is not None:
+                total -= vals[start]
+                count -= 1
+            start += 1
+        if count:
+            mean = total / count
+            xs.append(step)
+            ys.append(10 ** mean if log else mean)
+    return xs, ys
 
-    bits = [[0] * cw for _ in range(ch)]
-    color: list[list[str | None]] = [[None] * cw for _ in range(ch)]
 
-    def dot(px: int, py: int, c: str) -> None:
-        if 0 <= px < pw and 0 <= py < ph:
-            bits[py // 4][px // 2] |= _BITS[py % 4][px % 2]
-            color[py // 4][px // 2] = c
-
-    def to_py(y: float) -> int:
-        return round((hi - y) / (hi - lo) * (ph - 1))
-
-    for label, value in hlines:
-        y = ty(value)
-        if y is not None:
-            for px in range(0, pw, 3):
-                dot(px, to_py(y), HLINE_COLOR)
-    def segment(a: tuple[int, int], b: tuple[int, int], c: str) -> None:
-        n = max(abs(b[0] - a[0]), abs(b[1] - a[1]), 1)
-        for k in range(n + 1):
-            dot(round(a[0] + (b[0] - a[0]) * k / n), round(a[1] + (b[1] - a[1]) * k / n), c)
-
-    for i, name in enumerate(names):
-        c = COLORS[i]
-        columns: dict[int, list[int]] = {}  # px -> [top, bottom, first, last]
-        for s, v in series[name]:
-            y = ty(v)
-            if y is None:
-                continue
-            px, py = round((s - x0) / (x1 - x0) * (pw - 1)), to_py(y)
-            col = columns.get(px)
-            if col is None:
-                columns[px] = [py, py, py, py]
-            else:
-                col[0], col[1], col[3] = min(col[0], py), max(col[1], py), py
-        prev = None
-        for px in sorted(columns):
-            top, bottom, first, last = columns[px]
-            if prev is not None:
-                segment(prev, (px, first), c)
-            for py in range(top, bottom + 1):
-                dot(px, py, c)
-            prev = (px, last)
-
-    lines = [legend]
-    label_rows = {0: hi, ch // 2: (hi + lo) / 2, ch - 1: lo}
-    for r in range(ch):
-        line = Text()
-        if r in label_rows:
-            v = label_rows[r]
-            line.append(_tick(10 ** v if log else v).rjust(LABEL_W - 1)[: LABEL_W - 1] + " ", style="dim")
-            line.append("┤", style="dim")
+def loss_figure(series: dict[str, list[tuple[int, float]]], plot: Plot | None = None, *,
+                hlines: list[tuple[str, float]] = (), total: int | None = None, log: bool = False) -> Figure:
+    """The loss plot as a `Figure`: each shown metric (its last value in the legend), its running
+    mean where the run asks for one, the guides, x from the first step to the run's last."""
+    plot = plot or Plot()
+    lines: list[Series] = []
+    for name in plotted(series, plot):
+        points = list(series[name])  # a copy: the run appends while a worker draws
+        last = f" {tick_label(points[-1][1])}" if points else ""
+        xs, ys = [s for s, _ in points], [v for _, v in points]
+        if plot.running_mean > 1 and len(points) > 1:
+            lines.append(Series(name, xs, ys, faint=True))
+            mx, my = running_mean(points, plot.running_mean, log)
+            lines.append(Series(f"{name} (mean of {plot.running_mean:,}){last}", mx, my))
         else:
-            line.append(" " * LABEL_W + "│", style="dim")
-        for col in range(cw):
-            b = bits[r][col]
-            line.append(chr(0x2800 + b) if b else " ", style=color[r][col] or "")
-        lines.append(line)
-    left, right = f"{x0:,}", f"step {x1:,}"
-    axis = " " * LABEL_W + "└" + left + " " * max(1, cw - len(left) - len(right)) + right
-    lines.append(Text(axis, style="dim"))
-    return Text("\n").join(lines)
+            lines.append(Series(f"{name}{last}", xs, ys))
+    steps = [s for line in lines for s in line.x[:1]]
+    xlim = (min(steps), max(total or 0, max(line.x[-1] for line in lines if line.x))) if steps else None
+    return Figure(series=tuple(lines), guides=tuple((v, f"{label} {tick_label(v)}") for label, v in hlines),
+                  xlabel=plot.xlabel or "step", log_y=log, xlim=xlim, empty="waiting for the first steps…")
 
 
-class LossPlot(Widget):
+class LossPlot(Chart):
     """The live loss curves; `set_data` then it redraws (the train view caps redraws at 10/s)."""
 
     DEFAULT_CSS = """
@@ -150,14 +117,23 @@ class LossPlot(Widget):
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
-        self._series: dict[str, list[tuple[int, float]]] = {}
-        self._hlines: list[tuple[str, float]] = []
-        self._total: int | None = None
+        self._args: tuple = ({}, (), None, None)
+        self._version = 0
 
-    def set_data(self, series: dict, hlines: list[tuple[str, float]] = (), total: int | None = None) -> None:
-        self._series, self._hlines, self._total = series, list(hlines), total
-        self.refresh()
+    def set_data(self, series: dict, hlines: list[tuple[str, float]] = (), total: int | None = None,
+                 plot: Plot | None = None) -> None:
+        self._args = (series, list(hlines), total, plot)
+        self._version += 1
+        self._update()
 
-    def render(self) -> Text:
-        return drawn(lambda: draw(self._series, self.content_size.width, self.content_size.height,
-                                  log=self.log_scale, hlines=self._hlines, total=self._total), "the loss plot")
+    def use_plot(self, plot: Plot) -> None:
+        """Starts from the run's own scale (its `plot.log`)."""
+        self.log_scale = plot.log
+
+    def watch_log_scale(self) -> None:
+        self._update()
+
+    def _update(self) -> None:
+        series, hlines, total, plot = self._args
+        self.show(loss_figure(series, plot, hlines=hlines, total=total, log=self.log_scale),
+                  (self._version, self.log_scale))

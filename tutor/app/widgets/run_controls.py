@@ -32,6 +32,12 @@ class RunControls(Vertical):
     RunControls Label { padding: 0 1 0 1; color: $text-muted; }
     RunControls Select { width: 1fr; max-width: 56; min-width: 20; }
     RunControls SelectCurrent Static#label { text-wrap: nowrap; text-overflow: ellipsis; }
+    /* the open list: framed and wide enough for a run's title, so it never reads as one line with
+       the buttons and text around it (a compact list has no border of its own) */
+    RunControls #run > SelectOverlay {
+        border: round $primary !important; padding: 0 1 !important; width: 72; max-width: 100vw;
+        background: $panel;
+    }
     RunControls #steps { width: 10; }
     RunControls #options { width: 1fr; min-width: 12; }
     RunControls Button { min-width: 10; margin-left: 1; }
