@@ -31,12 +31,18 @@ def test_pinned_exercises_exist(real_course):
         "backprop.cross_entropy": ("exercises/backprop/cross_entropy.py", ("cross_entropy_backward",)),
         "backprop.batchnorm": ("exercises/backprop/batchnorm.py", ("batchnorm_backward",)),
         "gpt.attention_backward": ("exercises/gpt/attention_backward.py", ("causal_attention_backward",)),
+        "mlp.dataset": ("exercises/mlp/dataset.py", ("build_dataset",)),
+        "batchnorm.layer": ("exercises/batchnorm/layer.py", ("BatchNorm1d",)),
+        "backprop.embedding": ("exercises/backprop/embedding.py", ("embedding_backward",)),
+        "wavenet.flatten": ("exercises/wavenet/flatten.py", ("FlattenConsecutive",)),
+        "gpt.layernorm_backward": ("exercises/gpt/layernorm_backward.py", ("layernorm_backward",)),
     }
     for ex_id, (file, functions) in pinned.items():
         ex = real_course.exercise(ex_id)
         assert ex is not None, ex_id
         assert ex.file == file and set(functions) <= set(ex.functions)
-    for ex_id in ("backprop.cross_entropy", "backprop.batchnorm", "gpt.attention_backward"):
+    for ex_id in ("backprop.cross_entropy", "backprop.batchnorm", "backprop.embedding", "gpt.attention_backward",
+                  "gpt.layernorm_backward"):
         assert real_course.exercise(ex_id).manual_backprop
 
 
