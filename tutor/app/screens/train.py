@@ -197,18 +197,32 @@ class TrainScreen(Screen):
         return text
 
     def _figures(self, run) -> Table:
+        """Now/final beside the lecture's figure (or the tutor's exact one), judged ✓/✗ only at the
+        end of a run whose settings are the figure's own (TrainRun.unlike), as `zerohero train` does."""
         live = self.live if self.live and self.live.run.name == run.name else None
         final = live is not None and live.result is not None and live.state == "finished"
         metrics = (live.result.metrics if final else live.latest.get("metrics")) if live else None
+        steps, options = (live.steps, live.options) if live else (None, None)
         table = Table(box=None, show_header=True, header_style="dim", padding=(0, 1))
         table.add_column("metric")
         table.add_column("final" if final else "now", justify="right")
         table.add_column("lecture", justify="right")
-        keys = list(dict.fromkeys([*(metrics or {}), *run.lecture]))
+        table.add_column("", justify="left")
+        keys = list(dict.fromkeys([*(metrics or {}), *run.lecture, *run.exact]))
         for key in keys:
             value = (metrics or {}).get(key)
+            figure, source = run.figure(key)
+            note = Text()
+            if figure is not None and (unlike := run.unlike(key, steps, None, options)):
+                note.append(f"{'lecture' if source == 'lecture' else 'exact'} at {', '.join(unlike)}", style="dim")
+            else:
+                ok = run.matches_lecture(key, value, steps, None, options) if final and value is not None else None
+                if ok is not None:
+                    note.append("✓ " if ok else "✗ differs ", style="green" if ok else "red")
+                if source == "exact":
+                    note.append("the tutor's exact figure", style="dim")
             table.add_row(Text(printable(key)), fmt(value) if value is not None else "—",
-                          fmt(run.lecture[key]) if key in run.lecture else "—")
+                          fmt(figure) if figure is not None else "—", note)
         return table
 
     def _show_history(self) -> None:
