@@ -6,6 +6,10 @@ reference solutions and names.txt. From the kept counts `N` and probabilities `P
 `nll_float64` (N smoothed by 1 in float64). The net's `train_loss` is the loss printed at the last
 step, before its update, so it is measured only when the run kept those weights as `measured_W`
 (the final `W` is the model as trained, which the lecture never scored).
+
+The trigram run keeps the train split's counts (`Nb`, `Nt`) and the smoothings chosen on dev; its
+figures are scored again on the lecture's split: the trigram's train, dev (`val_loss`) and test
+losses, and the bigram's test loss.
 """
 
 from __future__ import annotations
@@ -17,10 +21,40 @@ import torch
 
 from tutor.training.api import RunContext
 
+from zerohero_lessons.makemore import lecture_split
+
 from .model import lecture_nll_float32
 
 
+def _counts(state: dict, name: str, shape: tuple) -> torch.Tensor:
+    counts = np.asarray(state[name])
+    if counts.shape != shape or counts.dtype.kind not in "iu" or (counts < 0).any():
+        raise ValueError(f"{name} is {counts.dtype} {counts.shape}, not {'×'.join(map(str, shape))} counts")
+    return torch.as_tensor(counts).double()
+
+
+def _trigram(state: dict, cfg, data) -> dict[str, float]:
+    ref = RunContext(lesson_dir=Path(__file__).resolve().parent, workspace=None, force_reference=True)
+    counts, probs, nll, trigram = (ref.load(n) for n in ("counts", "probs", "nll", "trigram"))
+    words = data("names")[0].splitlines()
+    stoi, _ = counts.vocabulary(words)
+    V = len(stoi)
+    Nb, Nt = _counts(state, "Nb", (V, V)), _counts(state, "Nt", (V, V, V))
+    sb, st = (float(np.asarray(state[k])) for k in ("smoothing_bigram", "smoothing_trigram"))
+    if not (sb > 0 and st > 0):
+        raise ValueError("a smoothing is not a positive number")
+    splits = lecture_split(words, 42 if cfg.seed is None else int(cfg.seed))
+    Pb = torch.as_tensor(probs.probabilities(Nb, sb))
+    Pt = torch.as_tensor(probs.probabilities(Nt.reshape(V * V, V), st)).reshape(V, V, V)
+    tri = {k: float(trigram.trigram_nll(Pt, splits[k], stoi)) for k in ("train", "dev", "test")}
+    xs, ys = (torch.as_tensor(t, dtype=torch.int64) for t in nll.bigram_pairs(splits["test"], stoi))
+    return {"train_loss": tri["train"], "val_loss": tri["dev"], "test_loss": tri["test"],
+            "bigram_test": float(nll.average_nll(Pb, xs, ys))}
+
+
 def evaluate(state: dict[str, np.ndarray], run: str, cfg, data) -> dict[str, float]:
+    if run == "trigram" and "Nt" in state:
+        return _trigram(state, cfg, data)
     if run != "bigram":
         return {}
     ref = RunContext(lesson_dir=Path(__file__).resolve().parent, workspace=None, force_reference=True)

@@ -231,6 +231,9 @@ def train_trigram(cfg, ctx) -> Iterator[dict]:
         "extra": {"split": {k: len(v) for k, v in splits.items()}, "smoothing": table,
                   "best_smoothing": {"bigram": best_b, "trigram": best_t},
                   "test": {"bigram": bigram_test, "trigram": trigram_test}},
+        # the train split's counts and the chosen smoothings: evaluate.py scores them again
+        "state": {"Nb": Nb.to(torch.int64).numpy(), "Nt": Nt.to(torch.int64).numpy(),
+                  "smoothing_bigram": np.float64(best_b), "smoothing_trigram": np.float64(best_t)},
     }
 
 

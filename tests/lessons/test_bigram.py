@@ -292,6 +292,10 @@ def test_trigram_beats_bigram_on_dev(workspace):
     assert row["trigram_dev"] < min(r["bigram_dev"] for r in out["smoothing"]) - 0.2
     assert best < 1.0
     assert out["test"]["trigram"] < out["test"]["bigram"]
+    # the figures recorded are scored again by evaluate.py on the kept counts, learner-free
+    assert out["metrics"]["val_loss"] == pytest.approx(row["trigram_dev"], abs=1e-12)
+    assert out["metrics"]["test_loss"] == pytest.approx(out["test"]["trigram"], abs=1e-12)
+    assert out["metrics"]["bigram_test"] == pytest.approx(out["test"]["bigram"], abs=1e-12)
 
 
 def test_the_busiest_pairs_panel_fits_a_tiny_alphabet():
