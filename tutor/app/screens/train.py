@@ -163,7 +163,7 @@ class TrainScreen(Screen):
             text.append(f"\n{stale}", style="bold yellow")
         if run.description and not self.has_class("-short"):
             text.append(f"\n{run.description}", style="dim")
-        if run.data:
+        if run.data and not self.has_class("-short"):
             text.append(f"\ndata: {', '.join(run.data)}", style="dim")
         self.query_one("#run-info", Static).update(text)
 
@@ -207,20 +207,20 @@ class TrainScreen(Screen):
         table.add_column("metric")
         table.add_column("final" if final else "now", justify="right")
         table.add_column("lecture", justify="right")
-        table.add_column("", justify="left")
+        table.add_column("", justify="left", no_wrap=True, overflow="ellipsis")
         keys = list(dict.fromkeys([*(metrics or {}), *run.lecture, *run.exact]))
         for key in keys:
             value = (metrics or {}).get(key)
             figure, source = run.figure(key)
             note = Text()
             if figure is not None and (unlike := run.unlike(key, steps, None, options)):
-                note.append(f"{'lecture' if source == 'lecture' else 'exact'} at {', '.join(unlike)}", style="dim")
+                note.append(f"at {', '.join(unlike)}", style="dim")  # the figure's own run, not this one
             else:
                 ok = run.matches_lecture(key, value, steps, None, options) if final and value is not None else None
                 if ok is not None:
                     note.append("✓ " if ok else "✗ differs ", style="green" if ok else "red")
                 if source == "exact":
-                    note.append("the tutor's exact figure", style="dim")
+                    note.append("tutor's exact", style="dim")
             table.add_row(Text(printable(key)), fmt(value) if value is not None else "—",
                           fmt(figure) if figure is not None else "—", note)
         return table
