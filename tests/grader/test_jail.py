@@ -232,6 +232,32 @@ def test_training_child_still_trains(toy_course, toy_workspace):
     assert last["kind"] == "done" and t.result.used == {"scale": "learner"}
 
 
+@needs_jail
+def test_training_child_has_a_private_scratch_and_torch_optim_works(toy_course, toy_workspace, targets):
+    """torch.optim's first step imports torch._dynamo, which needs a temporary directory: the run's
+    is a private tmpfs, gone with its namespace, and still the only place it can write."""
+    body = f"""
+import os, tempfile, torch
+fd, path = tempfile.mkstemp()
+os.write(fd, b"x")
+assert path.startswith("/dev/shm/"), path
+p = torch.nn.Parameter(torch.ones(2))
+opt = torch.optim.AdamW([p], lr=0.1)
+(p * p).sum().backward()
+opt.step()
+assert float(p[0]) < 1.0
+try:
+    open({str(toy_workspace.root / 'escaped.txt')!r}, "w")
+except OSError:
+    pass
+else:
+    raise RuntimeError("wrote outside the scratch")
+"""
+    t, last = _train(toy_course, toy_workspace, textwrap.dedent(body) + RIGHT)
+    assert last["kind"] == "done", last["result"].error if last.get("result") else last
+    assert not (toy_workspace.root / "escaped.txt").exists()
+
+
 # -- the layers themselves --------------------------------------------------------------------
 @needs_jail
 def test_a_setsid_grandchild_dies_with_pid_1_of_its_namespace():

@@ -190,12 +190,7 @@ def confine(memory_mb: int, cpu_s: float, namespaced: bool = False) -> list[str]
         if namespaced:
             mounts = namespaces.private_mounts()
             layers += mounts
-            if any(m.startswith("private scratch") for m in mounts):
-                writable.append(namespaces.SCRATCH)
-                os.environ["TMPDIR"] = namespaces.SCRATCH
-                import tempfile
-
-                tempfile.tempdir = namespaces.SCRATCH
+            writable += _scratch(mounts)
         _limit(resource.RLIMIT_AS, _address_space() + memory_mb * 1024 * 1024)
         layers.append(f"memory {memory_mb} MB")
     _limit(resource.RLIMIT_CPU, int(cpu_s) + 1)
@@ -228,7 +223,8 @@ def _keep_until_done(pid: int) -> None:
 def confine_run(hide=(), devices=(), prepare=None) -> list[str]:
     """The jail of a training (or inspect) child: namespaces (it forks once: the process that
     returns here is PID 1 of its own PID namespace, and the original waits for it and exits as it
-    does, so the caller's signals and exit status keep working), `hide` folders covered, no writes,
+    does, so the caller's signals and exit status keep working), `hide` folders covered, no writes
+    but to its private scratch tmpfs (16 MB, its TMPDIR),
     no network, seccomp. No CPU, memory or thread limits: a run is long and uses every core.
 
     Args:
@@ -243,13 +239,27 @@ def confine_run(hide=(), devices=(), prepare=None) -> list[str]:
         _fork_and_keep(libc)  # unshare(CLONE_NEWUSER) needs a single-threaded caller (numpy has two)
     layers = enter_namespaces()
     namespaced = any(layer.endswith("namespaces") for layer in layers)
+    writable = []
     if namespaced:
         _fork_and_keep(libc)
-        layers += namespaces.private_mounts(hide=hide, scratch=False)
+        mounts = namespaces.private_mounts(hide=hide)
+        layers += mounts
+        writable += _scratch(mounts)  # torch.optim's first use imports torch._dynamo, which wants a temp dir
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if prepare is not None:
         prepare()
-    return layers + _lock_down(libc, namespaced, None, (), devices)
+    return layers + _lock_down(libc, namespaced, None, writable, devices)
+
+
+def _scratch(mounts: list[str]) -> list[str]:
+    """The private scratch tmpfs, where it was mounted, made the process's temporary directory:
+    the only place it may write (it vanishes with the namespace)."""
+    if not any(m.startswith("private scratch") for m in mounts):
+        return []
+    import tempfile
+
+    os.environ["TMPDIR"] = tempfile.tempdir = namespaces.SCRATCH
+    return [namespaces.SCRATCH]
 
 
 def _threads() -> int:
