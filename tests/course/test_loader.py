@@ -43,7 +43,7 @@ def test_fixture_course_loads(course_copy):
     ('name = "grad"', 'name = "scale"', "names must be unique"),
     ('file = "exercises/toy/grad.py"', 'file = "exercises/toy/nothere.py"', "stub exercises/toy/nothere.py does not exist"),
     ('format_version = 1', 'format_version = 9', "format_version"),
-    ('entry = "crash"', 'entry = "crash"\nsteps_typo = 3', "runs[1].steps_typo: unknown key"),
+    ('entry = "crash"', 'entry = "crash"\nsteps_typo = 3', "runs[2].steps_typo: unknown key"),
     ('[[exercises]]', '[[exercises]\n', "not valid TOML"),
 ])
 def test_malformed_lesson_toml(course_copy, old, new, message):
