@@ -355,6 +355,10 @@ def _legend(fig: Figure, runs, bars, guides, marks, palette: Palette) -> list[tu
     return out
 
 
+MIN_GAP_S = 0.25
+"""The least time between two renders of one chart (a live plot needs no more than 4 a second)."""
+
+
 class Chart(Widget):
     """A `Figure` drawn to the widget's size and theme; `show(figure, key)` redraws when `key` changes.
 
@@ -363,7 +367,7 @@ class Chart(Widget):
     plotext takes 5-50 ms a figure (more for a long series), so with `threaded` (the default) the
     render runs in a worker thread and the widget shows its last picture until the new one is in:
     keys and the other widgets never wait for a chart. plotext's Python side still holds the GIL
-    while it draws, so after a render of T seconds the next waits 3T (a slow chart redraws less often).
+    while it draws, so after a render of T seconds the next waits 5T, and at least MIN_GAP_S.
     """
 
     DEFAULT_CSS = "Chart { height: 1fr; min-height: 6; }"
@@ -423,8 +427,9 @@ class Chart(Widget):
     def _work(self, want: tuple, figure: Figure) -> None:
         start = time.monotonic()
         out = self._draw(want, figure)
-        # plotext's Python side holds the GIL while it draws: at most a quarter of the time drawing
-        self._next_at = time.monotonic() + 3 * (time.monotonic() - start)
+        # plotext's Python side holds the GIL while it draws: at most a sixth of the time drawing,
+        # and at most 4 redraws a second, so keys keep the UI thread
+        self._next_at = time.monotonic() + max(MIN_GAP_S, 5 * (time.monotonic() - start))
         try:
             self.app.call_from_thread(self._drawn, want, out)
         except Exception:  # noqa: BLE001 - the app closed while it drew
