@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
+import os
+import subprocess
 import sys
 import textwrap
 import types
@@ -147,3 +150,14 @@ class Sweep:
 def messages(results) -> str:
     """The results as `name: message`, one per line."""
     return "\n".join(f"{r.name}: {r.message}" for r in results)
+
+
+def cli_json(*args: str, cwd: Path, timeout: float) -> dict:
+    """`zerohero ARGS --json` in a fresh process on the real course (ZEROHERO_DATA: from the
+    shared_data fixture), its one JSON object."""
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    env.pop("ZEROHERO_COURSE", None)
+    proc = subprocess.run([sys.executable, "-m", "tutor.cli", *args, "--json"], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+    assert proc.stdout.strip(), proc.stderr
+    return json.loads(proc.stdout)

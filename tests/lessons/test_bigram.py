@@ -7,17 +7,14 @@ the repository: without it those tests skip (and fail when CI=true).
 
 from __future__ import annotations
 
-import json
-import os
+import functools
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
-from tests.grading import failure_text, grade_source
+from tests.grading import cli_json, failure_text, grade_source
 
 pytestmark = pytest.mark.lesson02
 
@@ -226,13 +223,7 @@ def test_typical_mistake_is_named(real_course, tmp_path, name, source, diagnosis
 # ## The training runs
 
 
-def zerohero(*args: str, cwd: Path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))  # ZEROHERO_DATA: from the shared_data fixture
-    env.pop("ZEROHERO_COURSE", None)
-    proc = subprocess.run([sys.executable, "-m", "tutor.cli", *args, "--json"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=240)
-    assert proc.stdout.strip(), proc.stderr
-    return json.loads(proc.stdout)
+zerohero = functools.partial(cli_json, timeout=240)
 
 
 @pytest.fixture()

@@ -8,17 +8,15 @@ tests/test_lecture_figures.py's (`-m slow`).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
-from tests.grading import failure_text, grade_source
+from tests.grading import cli_json, failure_text, grade_source
 
 LESSON = ROOT / "lessons" / "mlp"
 CORE = ["dataset", "forward", "loss", "step", "split_loss", "sampling"]
@@ -175,13 +173,7 @@ def test_typical_mistake_is_named(real_course, tmp_path, key):
 # ## The training runs (short versions; the full run is -m slow)
 
 
-def zerohero(*args: str, cwd: Path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))  # ZEROHERO_DATA: from the shared_data fixture
-    env.pop("ZEROHERO_COURSE", None)
-    proc = subprocess.run([sys.executable, "-m", "tutor.cli", *args, "--json"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert proc.stdout.strip(), proc.stderr
-    return json.loads(proc.stdout)
+zerohero = functools.partial(cli_json, timeout=600)
 
 
 @pytest.fixture()

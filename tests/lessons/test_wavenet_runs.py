@@ -9,17 +9,16 @@ learner's passing files. The full 200,000-step runs are `slow` (tests/test_lectu
 
 from __future__ import annotations
 
+import functools
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 
 from tests.conftest import ROOT
+from tests.grading import cli_json
 from tutor.course.packages import lesson_module
 from tutor.grader import protocol
 from tutor.training.api import RunConfig, RunContext
@@ -109,13 +108,7 @@ def test_the_hierarchical_row_keeps_the_bug(real_course, shared_data):
     assert fixed.layers[3].running_mean.numel() == 68
 
 
-def zerohero(*args: str, cwd: Path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    env.pop("ZEROHERO_COURSE", None)
-    proc = subprocess.run([sys.executable, "-m", "tutor.cli", *args, "--json"], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=400)
-    assert proc.stdout.strip(), proc.stderr
-    return json.loads(proc.stdout)
+zerohero = functools.partial(cli_json, timeout=400)
 
 
 def test_train_uses_the_learners_passing_layers(tmp_path, shared_data):
