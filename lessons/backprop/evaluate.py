@@ -28,4 +28,4 @@ def evaluate(state: dict[str, np.ndarray], run: str, cfg, data) -> dict[str, flo
     bnmean, bnvar = calibrate(p, sets["train"][0])
     return {"train_loss": split_loss(p, *sets["train"], bnmean, bnvar),
             "val_loss": split_loss(p, *sets["val"], bnmean, bnvar),
-            "params": float(sum(p[k].numel() for k in PARAMS))}
+            "params": int(sum(p[k].numel() for k in PARAMS))}
