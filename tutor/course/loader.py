@@ -86,6 +86,7 @@ def _exercise(lesson_id: str, table: Any, where: str, path: Path) -> Exercise:
         timeout_s=f.get("timeout_s", float, 10.0),
         memory_mb=f.get("memory_mb", int, 2048),
         challenge=f.get("challenge", bool, False),
+        drill=f.get("drill", bool, False),
     )
     f.done()
     if not ex.file.startswith(f"exercises/{lesson_id}/") or not ex.file.endswith(".py"):

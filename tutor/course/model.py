@@ -32,6 +32,9 @@ class Exercise:
     memory_mb: int = 2048
     challenge: bool = False
     """A challenge exercise from the video's description, after the core ones."""
+    drill: bool = False
+    """A bug hunt: the shipped file is a training script with a classic mistake in it, graded by
+    what its training does once fixed (the course screen lists every drill as a bug hunt)."""
 
     @property
     def forbids_autograd(self) -> bool:

@@ -96,6 +96,16 @@ class RunContext:
         self.used[name] = "reference"
         return _import(self.lesson_dir / "solutions" / f"{name}.py", name)
 
+    def load_as_is(self, name: str) -> ModuleType:
+        """The learner's file for exercise `name` as it is now, passing or not: a bug hunt's run
+        trains the broken script the learner is fixing (the pristine copy when there is no
+        workspace). It is learner code either way, and this runs in the training child."""
+        learner = None if self.workspace is None else self.workspace / "exercises" / self.lesson_dir.name / f"{name}.py"
+        if learner is None or not learner.is_file():
+            learner = self.lesson_dir.parent.parent / "exercises" / self.lesson_dir.name / f"{name}.py"
+        self.used[name] = "learner"
+        return _import(learner, name)
+
     @property
     def implementation(self) -> str:
         kinds = set(self.used.values())
