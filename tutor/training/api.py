@@ -53,7 +53,10 @@ ones (a loss printed before the last update, the loss at step 0), keep those too
 from __future__ import annotations
 
 import importlib.util
+import queue
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -120,6 +123,36 @@ class RunContext:
         text, dataset = read_text(name, data_dir=self.data_dir)
         self.datasets.append(dataset)
         return text, dataset
+
+
+def reported(train: Callable[..., Any], /, **kwargs: Any) -> Iterator[tuple]:
+    """Runs a bug hunt's plain training function, `train(report=..., **kwargs)`, as a run's steps.
+
+    A drill's script is an ordinary loop that calls `report(step, loss)` once a step and returns
+    plain data at the end; written as a generator it would no longer look like the scripts it
+    teaches about. So it runs in a thread, and this yields `("step", step, loss)` as it reports and
+    `("done", result)` at the end; its exception is raised here. The queue is bounded, so a paused
+    run pauses the script too.
+    """
+    events: queue.Queue = queue.Queue(maxsize=256)
+
+    def report(step: Any, loss: Any) -> None:
+        events.put(("step", step, loss))
+
+    def work() -> None:
+        try:
+            events.put(("done", train(report=report, **kwargs)))
+        except BaseException as error:  # handed to the run, which shows it as the learner's
+            events.put(("error", error))
+
+    threading.Thread(target=work, name="drill", daemon=True).start()
+    while True:
+        event = events.get()
+        if event[0] == "error":
+            raise event[1]
+        yield event
+        if event[0] == "done":
+            return
 
 
 def _import(path: Path, name: str) -> ModuleType:
