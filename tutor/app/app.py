@@ -175,10 +175,16 @@ class ZeroHeroApp(App[int]):
         self.open_training(message.lesson)
 
     def action_help(self) -> None:
-        from tutor.app.screens.help import HelpScreen
+        from tutor.app.screens.help import HelpScreen, section_of
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+        if isinstance(self.screen, HelpScreen):
+            return
+        # One installed help screen per section, built once: composing and styling a fresh one
+        # was most of a `?` key's cost, and a popped installed screen keeps its widgets.
+        name = f"help-{section_of(self.screen)}"
+        if not self.is_screen_installed(name):
+            self.install_screen(HelpScreen(self.screen), name)
+        self.push_screen(name)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from tutor.app.commands import commands

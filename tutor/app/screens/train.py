@@ -12,12 +12,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Select, Static
+from textual.widgets import Button, Header, Input, Select, Static
 
 from tutor.app import keys
 from tutor.app.messages import DataFetched, DataProgressed, TrainControlRequested, TrainRequested
 from tutor.app.printable import drawn, printable
 from tutor.app.session import fmt
+from tutor.app.widgets.footer import KeyFooter
 from tutor.app.widgets.loss_plot import LossPlot
 from tutor.app.widgets.panels import PanelsView
 from tutor.app.screens.kept import open_kept
@@ -76,7 +77,7 @@ class TrainScreen(Screen):
         with Horizontal(id="bottom"):
             yield Static(id="metrics")
             yield RunHistory(id="history")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = ""

@@ -26,6 +26,7 @@ class KeyFooter(Footer):
         kw.setdefault("compact", True)
         super().__init__(**kw)
         self._laid_for = 0
+        self._laid_keys: tuple = ()
 
     def compose(self):
         keys = list(super().compose())
@@ -43,7 +44,19 @@ class KeyFooter(Footer):
             used += _width(key)
         self.styles.grid_size_columns = max(1, len(kept))
         self._laid_for = width
+        self._laid_keys = self._shown(self.screen)
         yield from kept + palette
+
+    @staticmethod
+    def _shown(screen) -> tuple:
+        return tuple((b.key, b.description, enabled) for _, b, enabled, _ in screen.active_bindings.values() if b.show)
+
+    def bindings_changed(self, screen) -> None:
+        """Recomposes only when the keys shown changed. Textual's footer rebuilds every key on each
+        focus change and each return to a screen, and that rebuild was a third of a `?` key's cost."""
+        if self._bindings_ready and self.is_attached and screen is self.screen and self._shown(screen) == self._laid_keys:
+            return
+        super().bindings_changed(screen)
 
     def on_resize(self) -> None:
         if self.app.size.width != self._laid_for:
