@@ -124,6 +124,7 @@ def test_the_loss_figure_follows_the_runs_plot_table():
     assert names[0] == "train_loss" and fig.series[0].faint
     assert names[1].startswith("train_loss (mean of 10)") and names[2].startswith("val_loss")
     assert len(fig.series[2].x) == 5 and fig.xlim == (1, 200) and fig.xlabel == "iteration"
+    assert len(names) == 3 and not fig.series[2].faint, "a periodic evaluation is drawn as it is, never 'averaged'"
     assert fig.guides == ((2.0, "lecture 2"),)
     _, mean = running_mean(series["train_loss"], 10)
     assert mean[-1] == pytest.approx(1.5)

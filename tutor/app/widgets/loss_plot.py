@@ -85,6 +85,12 @@ def running_mean(points: list[tuple[int, float]], window: int, log: bool = False
     return xs, ys
 
 
+def _dense(points: list[tuple[int, float]], window: int) -> bool:
+    """Whether a series has many points per averaging window: a metric sent every step has, a
+    periodic evaluation (a val_loss every 20,000 steps) has not, and its "mean" would only repeat it."""
+    return (points[-1][0] - points[0][0]) / (len(points) - 1) <= window / 4
+
+
 def loss_figure(series: dict[str, list[tuple[int, float]]], plot: Plot | None = None, *,
                 hlines: list[tuple[str, float]] = (), total: int | None = None, log: bool = False) -> Figure:
     """The loss plot as a `Figure`: each shown metric (its last value in the legend), its running
@@ -95,7 +101,7 @@ def loss_figure(series: dict[str, list[tuple[int, float]]], plot: Plot | None = 
         points = list(series[name])  # a copy: the run appends while a worker draws
         last = f" {tick_label(points[-1][1])}" if points else ""
         xs, ys = [s for s, _ in points], [v for _, v in points]
-        if plot.running_mean > 1 and len(points) > 1:
+        if plot.running_mean > 1 and len(points) > 1 and _dense(points, plot.running_mean):
             lines.append(Series(name, xs, ys, faint=True))
             mx, my = running_mean(points, plot.running_mean, log)
             lines.append(Series(f"{name} (mean of {plot.running_mean:,}){last}", mx, my))
