@@ -211,3 +211,9 @@ def test_the_logits_run_starts_at_ln_27_broken_and_near_20_fixed(tmp_path, share
     done = fixed[-1]["metrics"]
     assert math.isclose(done["cross_entropy_of_logits"], done["train_loss"], rel_tol=1e-4)
     assert broken[-1]["metrics"]["cross_entropy_of_logits"] > 3 * broken[-1]["metrics"]["train_loss"]
+
+
+def test_a_result_the_judge_cannot_read_is_a_failed_check_not_a_crash():
+    garbage = edit(solution("hunt_overfit"), '"X": Xb, "Y": Yb,', '"X": [[1, 2], [3]], "Y": Yb,')
+    text = messages(Sweep("mlp.hunt_overfit").failures(garbage, seed=3))
+    assert "Your results could not be judged (ValueError" in text, text

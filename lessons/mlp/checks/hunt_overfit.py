@@ -31,7 +31,7 @@ steps on such a batch: 0.05 leaves room without letting a batch it has not memor
 SAME_LOSS = 1e-3
 """Relative: the script's float32 loss against the float64 one of the same parameters and batch."""
 FLOOR_WHY = ("The floor is not 0: identical contexts with different next letters cannot all be "
-             "right (every name starts from '...'), so the best a net can do on a batch is its "
+             "right (every word starts from '...'), so the best a net can do on a batch is its "
              "conditional entropy, −(1/n) Σ n(c, y) · ln(n(c, y) / n(c)); the lecture's batch of its "
              "first five words stops near 0.25 for this reason.")
 BATCH_OF_ONE = ("a batch of 1 proves nothing: any net, a broken one too, memorises one example. The "
