@@ -24,10 +24,11 @@ from zerohero_lessons.mlp.checks.common import as64, logits
 from zerohero_lessons.mlp.hunt_common import floor
 
 BATCH = 32
-STEPS = 150
+STEPS = 200
 MARGIN = 0.05
-"""How close to the floor the loss must come. The lecture's net is within 0.01 of it after 100
-steps on such a batch: 0.05 leaves room without letting a batch it has not memorised pass."""
+"""How close to the floor the loss must come. After STEPS steps the fixed script is within 0.015
+of it on each of 300 seeds' batches (median 0.003); a batch drawn afresh each step ends whole
+nats above it, so 0.05 leaves room without letting a batch that was not memorised pass."""
 SAME_LOSS = 1e-3
 """Relative: the script's float32 loss against the float64 one of the same parameters and batch."""
 FLOOR_WHY = ("The floor is not 0: identical contexts with different next letters cannot all be "
@@ -61,8 +62,8 @@ def judge(got, X, Y, vocab_size, steps, seed, batch=BATCH):
     if len(Yb) == 1:
         return BATCH_OF_ONE.format(batch=batch)
     if len(Yb) != batch:
-        return (f"the batch has {len(Yb)} examples, not {batch}: fewer examples are easier to memorise "
-                f"and prove less. Keep batch_size = {batch}, the batch the check is about.")
+        return (f"the batch has {len(Yb)} examples, not {batch}: the check memorises one batch of {batch} "
+                f"(fewer examples are easier to memorise and prove less). Keep batch_size = {batch}.")
     data = set(zip(map(tuple, X.tolist()), Y.tolist()))
     foreign = sum((tuple(x), y) not in data for x, y in zip(Xb.tolist(), Yb.tolist()))
     if foreign:
