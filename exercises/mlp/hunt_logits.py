@@ -7,7 +7,7 @@ negative log-likelihood (`loss_of`), backward, and an SGD step at `lr`. It repor
 every step and returns the losses with the last step's logits and targets.
 
 When it works, the loss starts where the lecture's does (the untrained net is confidently wrong:
-about 20) and falls steeply within the first hundred steps. Here it starts at a suspiciously
+20-odd) and falls steeply within the first hundred steps. Here it starts at a suspiciously
 round number and barely moves, whatever the learning rate. Run it (the Train view's run
 `hunt_logits`, or `zerohero train mlp hunt_logits`), read the numbers, find the mistake and fix
 it; nothing else in the script needs changing. TODO: fix the script, then

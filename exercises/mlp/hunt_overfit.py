@@ -10,7 +10,7 @@ This script is that check: it takes one batch of `batch_size` contexts from X, Y
 MLP on that batch alone for `steps` steps and reports the loss of every step. It returns the
 losses, the batch it trained on, and the parameters before and after, by name.
 
-When it works, the loss falls from about 20 to the batch's own floor (the lecture's batch of its
+When it works, the loss falls from 20-odd to the batch's own floor (the lecture's batch of its
 first five words stops near 0.25) and stays there. Here it does not. Run it (the Train view's run
 `hunt_overfit`, or `zerohero train mlp hunt_overfit`), read the curve, find the mistake and fix
 it; nothing else in the script needs changing. TODO: fix the script, then

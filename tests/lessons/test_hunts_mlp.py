@@ -196,7 +196,7 @@ def test_the_overfit_run_shows_the_batch_that_is_not_memorised(tmp_path, shared_
     fixed = _events("hunt_overfit", 120, shared_data, _fixed_workspace(tmp_path, "hunt_overfit"))
     for events in (broken, fixed):
         assert len(events) == 121 and events[-1]["kind"] == "done"
-        assert events[-1]["panels"]["floor"]["kind"] == "hline"
+        assert events[-1]["panels"]["floor"]["kind"] == "hline" == events[-2]["panels"]["floor"]["kind"]
     floor = fixed[-1]["metrics"]["batch_floor"]
     assert _losses(fixed)[-1] < floor + 0.05  # memorised
     assert _losses(broken)[-1] > broken[-1]["metrics"]["batch_floor"] + 1  # a fresh batch each step
