@@ -131,6 +131,8 @@ LOGITS_WRONG = {
     "-log softmax[Y]": ("shipped", [(LOGITS_BUG, "    probs = F.softmax(logits, dim=1)\n"
                                                  "    return -probs[torch.arange(len(Y)), Y].log().mean()")],
                         ["Your loss is inf", "−log softmax(z)[Y] is the NLL"]),
+    "the fix, then a learning rate too low to move": ("solution", [("steps=200, lr=0.1", "steps=200, lr=0.001")],
+                                                       ["the loss did not fall like the lecture's MLP"]),
     "softmax in the forward pass": ("solution", [("        logits = h @ W2 + b2\n",
                                                   "        logits = F.softmax(h @ W2 + b2, dim=1)\n")],
                                     ["the logits that came back are probabilities"]),
