@@ -20,6 +20,7 @@ from typing import Iterator
 import torch
 
 from zerohero_lessons.makemore import lecture_split, load_names, vocabulary
+from zerohero_lessons.mlp.hunt_runs import train_hunt_logits, train_hunt_overfit  # noqa: F401 - the bug hunts' runs
 
 LECTURE_SEED = 2147483647
 SAMPLE_SEED = LECTURE_SEED + 10

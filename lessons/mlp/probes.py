@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch.overrides import TorchFunctionMode
 
-from tutor.grader.probing import TorchSpy, advise, tensor
+from tutor.grader.probing import ResultError, TorchSpy, advise, tensor
 
 PARAMETER_NAMES = ("C", "W1", "b1", "W2", "b2")
 
@@ -228,3 +228,26 @@ def hyperparameters(learner):
 
     return {"missing": names(set(HYPERPARAMETERS) - keys), "unknown": names(keys - set(HYPERPARAMETERS)),
             "out_of_range": names(k for k in out_of_range(hp) if k in keys)}
+
+
+# ## Bug hunts: what the script's train() returned, for the grader to judge
+
+def _returned(value, what: str):
+    """Tensors (detached), numbers, and lists and dicts of them; anything else is a clear error."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu()
+    if isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_returned(v, what) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _returned(v, f"{what}[{k!r}]") for k, v in value.items()}
+    raise ResultError(f"{what} should hold tensors, numbers, lists and dicts, got {type(value).__name__}")
+
+
+def hunt(learner, **args):
+    """Runs the script's train(**args) as it is; the keys it returns are the hunt's contract."""
+    result = learner.train(**args)
+    if not isinstance(result, dict):
+        raise ResultError(f"train() should return a dict, got {type(result).__name__}")
+    return _returned(result, "train()'s result")
