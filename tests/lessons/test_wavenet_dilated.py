@@ -7,6 +7,9 @@ the dtype) fails with the sentence that names it. The grader's own two forms of 
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -154,3 +157,17 @@ def test_the_graders_convolution_is_the_hierarchical_model(seed):
         for mistake in checks.mistakes(X, params):
             if "logits" in mistake.outputs and X.shape[1] > 1:
                 assert not np.allclose(mistake.outputs["logits"], expected, rtol=1e-3, atol=1e-3), mistake.message
+
+
+def test_the_benchmark_runs_and_checks_the_two_forms_agree():
+    """benchmarks/bench_wavenet_conv.py on a few names: it asserts, before timing, that the
+    convolution's logits are the MLP's on every position of every workload."""
+    from tests.conftest import lecture_data_dir
+
+    script = ROOT / "benchmarks" / "bench_wavenet_conv.py"
+    done = subprocess.run([sys.executable, str(script), "--names", "40", "--repeat", "1",
+                           "--data-dir", str(lecture_data_dir())], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    for workload in ("names", "names, one batch", "stream"):
+        assert f"{workload}: " in done.stdout, done.stdout
+    assert done.stdout.count("MLP / conv median") == 3, done.stdout
