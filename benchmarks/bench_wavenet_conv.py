@@ -7,18 +7,21 @@ built by the lesson's reference solutions, in evaluation mode with made-up runni
 convolution is solutions/dilated.py's DilatedWaveNet on the same weights. Workloads:
 
 - `names`: every position of N names (the lecture's examples: '.' then the letters), the
-  convolution on one batch per name length (no padding past a name's end);
-- `names, one batch`: the same names right-padded to the longest, a single convolution call (the
-  positions past each name's end are computed and thrown away);
+  convolution on batches of names of one length (no padding past a name's end);
+- `names, padded`: the same names right-padded to the longest (the positions past each name's
+  end are computed and thrown away);
 - `stream`: the names joined into rows of 256 characters, every position of each row.
 
 Before timing, the convolution's logits are checked against the MLP's on every position. The two
 sides are timed alternately, in an order that flips each round, so machine noise hits both alike;
 the figure is the median over the rounds of MLP time / convolution time (> 1: the convolution is
-faster), with the lowest and highest. Where the gain comes from is counted too: the multiply-adds
-of each side's Linear / Conv1d layers per position.
+faster), with the lowest and highest. Both sides get about the same number of positions per call
+(`--per-call`, 1024: one call of all 50,000 is twice as slow for the MLP, its intermediates falling
+out of the cache). Where the gain comes from is counted too: the multiply-adds of each side's
+Linear / Conv1d products.
 
-Run: python benchmarks/bench_wavenet_conv.py [--names 4000] [--repeat 7] [--data-dir DIR]
+Run: python benchmarks/bench_wavenet_conv.py [--names 4000] [--repeat 7] [--per-call 1024]
+     [--data-dir DIR]
 """
 
 from __future__ import annotations
@@ -83,8 +86,17 @@ def workloads(words: list[str], stoi: dict[str, int]) -> dict[str, tuple]:
     stream = torch.tensor([i for s in seqs for i in s])
     rows = stream[: len(stream) // width * width].view(-1, width)
     return {"names": (buckets, examples, from_buckets),
-            "names, one batch": ([padded], examples, lambda outs: outs[0][real]),
-            "stream": ([rows], contexts(rows), lambda outs: outs[0].reshape(-1, outs[0].shape[-1]))}
+            "names, padded": ([padded], examples, lambda outs: torch.cat(outs)[real]),
+            "stream": ([rows], contexts(rows), lambda outs: torch.cat(outs).reshape(-1, outs[0].shape[-1]))}
+
+
+def chunks(batches: list[torch.Tensor], per_call: int) -> list[torch.Tensor]:
+    """The batches cut into calls of about `per_call` positions (whole sequences, in order)."""
+    out = []
+    for b in batches:
+        step = max(1, per_call // b.shape[1])
+        out += [b[i:i + step] for i in range(0, b.shape[0], step)]
+    return out
 
 
 def timed(fn) -> float:
@@ -115,26 +127,29 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--names", type=int, default=4000, help="how many names (0: all 32,033)")
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--per-call", type=int, default=1024,
+                    help="positions per forward call, both sides (whole sequences for the convolution)")
     ap.add_argument("--data-dir", default=None, help="the folder of names.txt (default: ZEROHERO_DATA, as zerohero)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     from tutor.data import read_text
 
     words = read_text("names", data_dir=args.data_dir)[0].split()
+    stoi = {c: i + 1 for i, c in enumerate(sorted(set("".join(words))))} | {".": 0}  # all 27, whatever N
     words = words[: args.names] if args.names else words
-    stoi = {c: i + 1 for i, c in enumerate(sorted(set("".join(words))))} | {".": 0}
     mlp, conv = model_pair(len(stoi))
     loads = workloads(words, stoi)
     real = sum(len(w) + 1 for w in words)  # the positions that are examples
     with torch.no_grad():
         print(f"{len(words)} names ({real:,} positions), model {sum(p.numel() for p in mlp.parameters()):,} "
-              f"parameters, 1 thread, {args.repeat} interleaved rounds")
+              f"parameters, 1 thread, about {args.per_call} positions per call, {args.repeat} interleaved rounds")
         ratios = {}
         for name, (batches, examples, gather) in loads.items():
-            want, got = mlp(examples), gather([conv(b) for b in batches])
+            calls, pieces = chunks(batches, args.per_call), examples.split(args.per_call)
+            want, got = torch.cat([mlp(x) for x in pieces]), gather([conv(b) for b in calls])
             diff = float((got - want).abs().max() / want.abs().max())
             assert diff < 1e-5, f"{name}: the convolution's logits differ from the MLP's ({diff:.2g})"
-            sides = [("mlp", lambda: mlp(examples)), ("conv", lambda: [conv(b) for b in batches])]
+            sides = [("mlp", lambda: [mlp(x) for x in pieces]), ("conv", lambda: [conv(b) for b in calls])]
             rounds = [{who: timed(fn) for who, fn in (sides if r % 2 else sides[::-1])} for r in range(args.repeat)]
             ratios[name] = [t["mlp"] / t["conv"] for t in rounds]
             mlp_s = statistics.median(t["mlp"] for t in rounds)
