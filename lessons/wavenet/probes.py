@@ -140,6 +140,9 @@ DILATED_ADVICE = {
     "Kernel size can't be greater than actual input size": "A convolution got a sequence shorter than its "
     "reach: pad X on the left with block_size − 1 '.' characters (index 0) so that every position, the first "
     "ones too, has a full context.",
+    "Expected more than 1 value per channel when training": "An nn.BatchNorm1d in training mode takes the "
+    "batch's statistics: the trained model is evaluated with its running statistics; call .eval() on the "
+    "module (in __init__ is fine).",
     **dict.fromkeys(("expected scalar type", "should be the same", "must share same datatype"),
                     "Make the layers in the model's dtype (nn.Conv1d(..., dtype=linear.weight.dtype), the same for "
                     "BatchNorm): a float64 model computes in float64."),
