@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from tutor.grader.probing import add_hint, tensor
+from tutor.grader.probing import TorchSpy, add_hint, advise, tensor
 
 
 def _shape(x) -> str:
@@ -49,6 +49,128 @@ def _params(obj, what: str) -> list:
     if not isinstance(params, (list, tuple)):
         raise TypeError(f"{what}.parameters() should return a list, got {type(params).__name__}")
     return list(params)
+
+
+# ## The challenge (wavenet.dilated, listed after the exercises): the dilated causal convolution
+# A trained hierarchical model, built here from the case's numbers with the lecture's layer classes
+# (their names and attributes are the contract), in evaluation mode.
+
+class Embedding:
+    def __init__(self, weight):
+        self.weight = weight
+
+    def __call__(self, IX):
+        return self.weight[IX]
+
+    def parameters(self):
+        return [self.weight]
+
+
+class FlattenConsecutive:
+    def __init__(self, n):
+        self.n = n
+
+    def __call__(self, x):
+        B, T, C = x.shape
+        x = x.reshape(B, T // self.n, C * self.n)
+        return x.squeeze(1) if x.shape[1] == 1 else x
+
+    def parameters(self):
+        return []
+
+
+class Linear:
+    def __init__(self, weight, bias=None):
+        self.weight, self.bias = weight, bias
+
+    def __call__(self, x):
+        return x @ self.weight + (0 if self.bias is None else self.bias)
+
+    def parameters(self):
+        return [self.weight] + ([] if self.bias is None else [self.bias])
+
+
+class BatchNorm1d:
+    def __init__(self, gamma, beta, running_mean, running_var):
+        self.gamma, self.beta, self.running_mean, self.running_var = gamma, beta, running_mean, running_var
+        self.eps, self.momentum, self.training = 1e-5, 0.1, False
+
+    def __call__(self, x):  # evaluation mode only: the model is trained
+        return self.gamma * (x - self.running_mean) / torch.sqrt(self.running_var + self.eps) + self.beta
+
+    def parameters(self):
+        return [self.gamma, self.beta]
+
+
+class Tanh:
+    def __call__(self, x):
+        return torch.tanh(x)
+
+    def parameters(self):
+        return []
+
+
+class Sequential:
+    def __init__(self, layers):
+        self.layers = layers
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+
+def trained_model(params):
+    """The Sequential of `params`: [C, then per level W, gamma, beta, running_mean, running_var,
+    then W_out, b_out] as tensors (the case's dtype)."""
+    p = [torch.from_numpy(a.copy()) for a in params]
+    layers = [Embedding(p[0])]
+    for k in range(1, len(p) - 2, 5):
+        layers += [FlattenConsecutive(2), Linear(p[k]), BatchNorm1d(*p[k + 1:k + 5]), Tanh()]
+    return Sequential(layers + [Linear(p[-2], p[-1])])
+
+
+DILATED_ADVICE = {
+    "must match the size of tensor": "In Conv1d's layout (B, channels, length) the channels are dimension 1: "
+    "BatchNorm's running statistics, gamma and beta of shape (n_hidden,) broadcast against the last dimension "
+    "(the length) unless reshaped to (1, n_hidden, 1), or use nn.BatchNorm1d, which wants this very layout.",
+    "Kernel size can't be greater than actual input size": "A convolution got a sequence shorter than its "
+    "reach: pad X on the left with block_size − 1 '.' characters (index 0) so that every position, the first "
+    "ones too, has a full context.",
+    "Expected more than 1 value per channel when training": "An nn.BatchNorm1d in training mode takes the "
+    "batch's statistics: the trained model is evaluated with its running statistics; call .eval() on the "
+    "module (in __init__ is fine).",
+    **dict.fromkeys(("expected scalar type", "should be the same", "must share same datatype"),
+                    "Make the layers in the model's dtype (nn.Conv1d(..., dtype=linear.weight.dtype), the same for "
+                    "BatchNorm): a float64 model computes in float64."),
+}
+
+
+def convs_text(convs) -> str:
+    return "; ".join(f"kernel_size {k}, dilation {d}" for k, d in convs) or "none"
+
+
+def dilated(learner, X, params):
+    try:
+        net = learner.DilatedWaveNet(trained_model(params))
+    except Exception as exc:
+        advise(exc, DILATED_ADVICE)
+        raise
+    # the levels' convolutions, in the order they were made (a 1×1 one is a Linear: the output layer)
+    convs = [(m.kernel_size[0], m.dilation[0]) for m in net.modules()
+             if isinstance(m, torch.nn.Conv1d) and m.kernel_size[0] != 1] if isinstance(net, torch.nn.Module) else []
+    spy = TorchSpy()
+    try:
+        with spy:
+            out = tensor(net(torch.from_numpy(X.copy())), "DilatedWaveNet's output")
+    except Exception as exc:
+        advise(exc, DILATED_ADVICE)
+        raise
+    return {"convs": convs_text(convs), "ran_conv1d": "conv1d" in spy.seen, "shape": str(tuple(out.shape)),
+            "logits": out.detach()}
 
 
 # ## Exercise 1: Embedding

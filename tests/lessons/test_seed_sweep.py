@@ -29,6 +29,7 @@ from tests.lessons import test_hunts_mlp as hunts_mlp
 from tests.lessons import test_micrograd as micrograd
 from tests.lessons import test_mlp as mlp
 from tests.lessons import test_wavenet as wavenet
+from tests.lessons import test_wavenet_dilated as dilated
 
 SEEDS = range(100)
 REAL_SEEDS = (263570086,)  # the seed that gave the one-hot mistake a pass before issue 20
@@ -58,6 +59,7 @@ for _name in bigram.CORE + ["trigram", "no_one_hot", "with_cross_entropy"]:
     RIGHT[f"bigram.{_name}"] = (_solution("bigram", _name), None)
 for _name in wavenet.NAMES:
     RIGHT[f"wavenet.{_name}"] = (wavenet.solution(_name), wavenet.siblings(_name))
+RIGHT["wavenet.dilated"] = (dilated.SOLUTION, None)
 for _name in batchnorm.ALL:
     RIGHT[f"batchnorm.{_name}"] = (batchnorm.solution(_name), None)
 for _name in mlp.ALL:
@@ -118,6 +120,7 @@ for _i, (_name, _source, _says) in enumerate(bigram.MISTAKES):
 for _name, _table in wavenet.MISTAKES.items():
     for _what, (_source, _phrases) in _table.items():
         WRONG.setdefault(f"wavenet.{_name}", {})[_what] = (_source, wavenet.siblings(_name), _phrases)
+WRONG["wavenet.dilated"] = {k: (s, None, p) for k, (s, p) in dilated.MISTAKES.items()}
 for _name in gpt_lesson.OURS:  # gpt.attention_backward has its rows above
     _siblings = gpt_lesson.siblings(_name) or None
     RIGHT[f"gpt.{_name}"] = (gpt_lesson.solution(_name), _siblings)

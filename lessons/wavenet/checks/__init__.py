@@ -7,9 +7,10 @@ mistake is the reference with that mistake made, so its numbers can be recognise
 """
 
 from zerohero_lessons.wavenet.checks.batchnorm import batchnorm
+from zerohero_lessons.wavenet.checks.dilated import dilated
 from zerohero_lessons.wavenet.checks.embedding import embedding
 from zerohero_lessons.wavenet.checks.flatten import flatten
 from zerohero_lessons.wavenet.checks.hierarchy import hierarchy
 from zerohero_lessons.wavenet.checks.sequential import sequential
 
-__all__ = ["batchnorm", "embedding", "flatten", "hierarchy", "sequential"]
+__all__ = ["batchnorm", "dilated", "embedding", "flatten", "hierarchy", "sequential"]
