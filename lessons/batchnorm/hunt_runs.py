@@ -1,0 +1,83 @@
+"""Training runs of lesson 4's bug hunts: the learner's script as it is now, on the names.
+
+Each entry loads the drill's file with `ctx.load_as_is` (broken or fixed, whatever the learner has
+saved), runs its plain `train` through `reported` as the run's steps, and ends with a text panel
+that puts the symptom in numbers, read off the script's result the way the check reads it.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Iterator
+
+import torch
+import torch.nn.functional as F
+
+from tutor.training.api import reported
+from zerohero_lessons.batchnorm.probes import hunt_eval_mode as eval_probe
+from zerohero_lessons.makemore import build_dataset, lecture_split, load_names, vocabulary
+
+N_EVAL = 40  # held-out contexts the eval-mode drill evaluates
+
+
+@functools.lru_cache(maxsize=1)  # one run per training child; the tests run several in one process
+def _splits(words: tuple[str, ...]) -> dict:
+    stoi, _ = vocabulary(list(words))
+    return {k: build_dataset(v, stoi, 3) for k, v in lecture_split(list(words), 42).items()}
+
+
+def _steps(cfg, script, **kwargs) -> Iterator[dict | tuple]:
+    """The script's reports as step events; the last item is ("done", result)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # a batch of 32 is too small to share out: ten times faster on one thread
+    try:
+        for event in reported(script.train, **kwargs):
+            if event[0] == "done":
+                yield event
+                return
+            _, step, loss = event
+            metrics = {"train_loss": float(loss)} if math.isfinite(float(loss)) else {}
+            yield {"step": int(step) + 1, "total": cfg.steps, "metrics": metrics}
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _loss(logits, Y) -> float | None:
+    loss = F.cross_entropy(torch.as_tensor(logits).double(), Y).item()
+    return loss if math.isfinite(loss) else None
+
+
+def _fmt(x: float | None) -> str:
+    return "NaN" if x is None or not math.isfinite(x) else f"{x:.4f}"
+
+
+def train_hunt_eval_mode(cfg, ctx) -> Iterator[dict]:
+    script = ctx.load_as_is("hunt_eval_mode")
+    words, _ = load_names(ctx)
+    splits = _splits(tuple(words))
+    (X, Y), (Xdev, Ydev) = splits["train"], splits["dev"]
+    X_eval, Y_eval = Xdev[:N_EVAL], Ydev[:N_EVAL]
+    seed = 42 if cfg.seed is None else int(cfg.seed)
+    for event in _steps(cfg, script, X=X, Y=Y, X_eval=X_eval, vocab_size=27, steps=cfg.steps, seed=seed):
+        if isinstance(event, dict):
+            yield event
+            continue
+        result = event[1]
+    m = eval_probe.measure(result, X_eval.numpy())
+    with torch.no_grad():
+        losses = {"eval_loss": _loss(result["eval"], Y_eval), "eval_loss_again": _loss(result["eval_again"], Y_eval),
+                  "eval_loss_with_others": _loss(result["eval_with_others"], Y_eval)}
+    lines = [f"{N_EVAL} held-out contexts, evaluated after training:",
+             f"  alone             loss {_fmt(losses['eval_loss'])}",
+             f"  again             loss {_fmt(losses['eval_loss_again'])}   logits up to {_fmt(m['repeat_gap'])} apart",
+             f"  among 256 others  loss {_fmt(losses['eval_loss_with_others'])}   logits up to {_fmt(m['company_gap'])} apart",
+             f"  the first alone   logits up to {_fmt(m['single_gap'])} from its logits in the batch",
+             f"  vs the network in eval mode (running statistics): up to {_fmt(m['recompute_gap'])} apart",
+             f"BatchNorm present: {'yes' if m['has_batchnorm'] else 'no'}; running statistics updated in "
+             f"training: {'yes' if m['running_updated'] else 'no'}.",
+             "A trained network's prediction for an example should be the same alone, again and among others "
+             "(every difference 0.0000), and equal the network run with its running statistics."]
+    yield {"done": True, "metrics": {k: v for k, v in losses.items() if v is not None},
+           "panels": {"evaluations": {"kind": "text", "text": "\n".join(lines), "pin": True}},
+           "extra": {k: (v if isinstance(v, bool) or math.isfinite(v) else None) for k, v in m.items()}}
