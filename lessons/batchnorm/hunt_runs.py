@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from tutor.training.api import reported
+from zerohero_lessons.batchnorm.probes import hunt_bias as bias_probe
 from zerohero_lessons.batchnorm.probes import hunt_eval_mode as eval_probe
 from zerohero_lessons.makemore import build_dataset, lecture_split, load_names, vocabulary
 
@@ -81,3 +82,35 @@ def train_hunt_eval_mode(cfg, ctx) -> Iterator[dict]:
     yield {"done": True, "metrics": {k: v for k, v in losses.items() if v is not None},
            "panels": {"evaluations": {"kind": "text", "text": "\n".join(lines), "pin": True}},
            "extra": {k: (v if isinstance(v, bool) or math.isfinite(v) else None) for k, v in m.items()}}
+
+
+def _log10(values, stride: int) -> list[float | None]:
+    return [math.log10(v) if v > 0 and math.isfinite(v) else None for v in list(values)[::stride]]
+
+
+def train_hunt_bias(cfg, ctx) -> Iterator[dict]:
+    script = ctx.load_as_is("hunt_bias")
+    words, _ = load_names(ctx)
+    X, Y = _splits(tuple(words))["train"]
+    seed = 42 if cfg.seed is None else int(cfg.seed)
+    for event in _steps(cfg, script, X=X, Y=Y, vocab_size=27, steps=cfg.steps, seed=seed):
+        if isinstance(event, dict):
+            yield event
+            continue
+        result = event[1]
+    m = bias_probe.measure(result)
+    grads = {str(n): [float(v) for v in g] for n, g in result["grads"].items()}
+    stride = max(1, cfg.steps // 400)  # a few hundred points a series is plenty for a log plot
+    chart = {"kind": "lines", "xlabel": "step", "ylabel": "log10 mean |grad|", "pin": True,
+             "series": {n: {"x": list(range(0, len(g), stride)), "y": _log10(g, stride)} for n, g in grads.items()}}
+    after, before = result["parameters"], result["initial"]
+    rows = [f"  {n:<10} mean |grad| {sum(g) / max(1, len(g)):9.2e}   moved by up to "
+            f"{float((torch.as_tensor(after[n]) - torch.as_tensor(before[n])).abs().max()):9.2e}" for n, g in grads.items()]
+    lines = ([f"Each parameter over {cfg.steps:,} steps:"] + rows +
+             [f"Gradient only round-off at every step: {m['spurious']}.",
+              f"BatchNorm present: {'yes' if m['has_batchnorm'] else 'no'}; the output layer can shift each "
+              f"logit (a bias): {'yes' if m['output_offset'] else 'no'}.",
+              "Every parameter should have a job: a gradient well above round-off, and a bias where the logits are made."])
+    yield {"done": True, "metrics": {"train_loss": sum(result["losses"][-50:]) / len(result["losses"][-50:])},
+           "panels": {"gradients": chart, "parameters": {"kind": "text", "text": "\n".join(lines)}},
+           "extra": m}

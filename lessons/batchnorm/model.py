@@ -171,4 +171,4 @@ def train_deep(cfg, ctx) -> Iterator[dict]:
 
 
 # The bug hunts' runs (drills) live in their own module; lesson.toml finds their entries here.
-from zerohero_lessons.batchnorm.hunt_runs import train_hunt_eval_mode  # noqa: E402,F401
+from zerohero_lessons.batchnorm.hunt_runs import train_hunt_bias, train_hunt_eval_mode  # noqa: E402,F401

@@ -19,7 +19,7 @@ from tutor.training.events import parse_event
 
 pytestmark = pytest.mark.lesson04
 LESSON = ROOT / "lessons" / "batchnorm"
-DRILLS = ["hunt_eval_mode"]
+DRILLS = ["hunt_eval_mode", "hunt_bias"]
 
 
 def shipped(name: str) -> str:
@@ -88,6 +88,42 @@ def test_eval_mode_fixes_that_hide_the_symptom_fail(tmp_path, wrong):
     fails_with(verdict, EVAL_MODE_SAYS[wrong])
 
 
+# ## hunt_bias: the wrong fixes
+
+LAYERS = """    layers = [Linear(n_embd * X.shape[1], n_hidden, generator=g), BatchNorm1d(n_hidden), Tanh(),
+              Linear(n_hidden, vocab_size, bias=False, generator=g)]"""
+BIAS = {
+    # the BatchNorm deleted: the first bias now matters, the output one is added
+    "no_batchnorm": edited(shipped("hunt_bias"), LAYERS, """    layers = [Linear(n_embd * X.shape[1], n_hidden, generator=g), Tanh(),
+              Linear(n_hidden, vocab_size, generator=g)]"""),
+    # half the fix: the output layer gets its bias, the spurious one stays
+    "both_biases": edited(shipped("hunt_bias"), LAYERS, """    layers = [Linear(n_embd * X.shape[1], n_hidden, generator=g), BatchNorm1d(n_hidden), Tanh(),
+              Linear(n_hidden, vocab_size, generator=g)]"""),
+    # the other half: no spurious bias, but none in the output layer either
+    "no_biases": edited(shipped("hunt_bias"), LAYERS, """    layers = [Linear(n_embd * X.shape[1], n_hidden, bias=False, generator=g), BatchNorm1d(n_hidden), Tanh(),
+              Linear(n_hidden, vocab_size, bias=False, generator=g)]"""),
+}
+BIAS_SAYS = {"no_batchnorm": "you removed the layer that kept the activations healthy",
+             "both_biases": "whose mean subtraction removes it",
+             "no_biases": "give the output Linear a bias"}
+
+
+def test_bias_broken_script_fails_with_its_symptom(tmp_path):
+    verdict = grade_source(tmp_path, "batchnorm.hunt_bias", shipped("hunt_bias"))
+    fails_with(verdict, "zero (round-off) at every step", "got '0.bias'")
+
+
+def test_bias_fix_passes(tmp_path):
+    verdict = grade_source(tmp_path, "batchnorm.hunt_bias", solution("hunt_bias"))
+    assert verdict.passed, failure_text(verdict)
+
+
+@pytest.mark.parametrize("wrong", sorted(BIAS))
+def test_bias_fixes_that_hide_the_symptom_fail(tmp_path, wrong):
+    verdict = grade_source(tmp_path, "batchnorm.hunt_bias", BIAS[wrong])
+    fails_with(verdict, BIAS_SAYS[wrong])
+
+
 # ## The runs, short
 
 
@@ -132,3 +168,15 @@ def test_eval_mode_run_shows_the_symptom_then_its_absence(tmp_path):
     gaps = {k: fixed["extra"][k] for k in ("single_gap", "company_gap", "repeat_gap", "recompute_gap")}
     assert all(g < 1e-4 for g in gaps.values()), gaps
     assert fixed["metrics"]["eval_loss"] == pytest.approx(fixed["metrics"]["eval_loss_with_others"], abs=1e-5)
+
+
+def test_bias_run_shows_the_dead_parameter_then_none(tmp_path):
+    steps, done = run("hunt_bias", 150)
+    assert done["extra"] == {"has_batchnorm": True, "spurious": "0.bias", "output_offset": False}
+    series = done["panels"]["gradients"]["series"]
+    dead = max(y for y in series["0.bias"]["y"] if y is not None)
+    alive = min(y for name, s in series.items() if name != "0.bias" for y in s["y"] if y is not None)
+    assert dead < alive - 4  # round-off, orders of magnitude below every working parameter
+    assert "round-off at every step: 0.bias." in done["panels"]["parameters"]["text"]
+    _, fixed = run("hunt_bias", 150, workspace_with(tmp_path, "hunt_bias", solution("hunt_bias")))
+    assert fixed["extra"] == {"has_batchnorm": True, "spurious": "none", "output_offset": True}
