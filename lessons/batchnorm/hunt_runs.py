@@ -2,7 +2,8 @@
 
 Each entry loads the drill's file with `ctx.load_as_is` (broken or fixed, whatever the learner has
 saved), runs its plain `train` through `reported` as the run's steps, and ends with a text panel
-that puts the symptom in numbers, read off the script's result the way the check reads it.
+that puts the symptom in numbers, read off the script's result as the grader reads it
+(hunt_measure).
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from tutor.training.api import reported
-from zerohero_lessons.batchnorm.probes import hunt_bias as bias_probe
-from zerohero_lessons.batchnorm.probes import hunt_eval_mode as eval_probe
+from zerohero_lessons.batchnorm import hunt_measure
 from zerohero_lessons.makemore import build_dataset, lecture_split, load_names, vocabulary
 
 N_EVAL = 40  # held-out contexts the eval-mode drill evaluates
@@ -65,7 +65,7 @@ def train_hunt_eval_mode(cfg, ctx) -> Iterator[dict]:
             yield event
             continue
         result = event[1]
-    m = eval_probe.measure(result, X_eval.numpy())
+    m = hunt_measure.eval_mode(result, X_eval.numpy())
     with torch.no_grad():
         losses = {"eval_loss": _loss(result["eval"], Y_eval), "eval_loss_again": _loss(result["eval_again"], Y_eval),
                   "eval_loss_with_others": _loss(result["eval_with_others"], Y_eval)}
@@ -98,7 +98,7 @@ def train_hunt_bias(cfg, ctx) -> Iterator[dict]:
             yield event
             continue
         result = event[1]
-    m = bias_probe.measure(result)
+    m = hunt_measure.biases(result)
     grads = {str(n): [float(v) for v in g] for n, g in result["grads"].items()}
     stride = max(1, cfg.steps // 400)  # a few hundred points a series is plenty for a log plot
     chart = {"kind": "lines", "xlabel": "step", "ylabel": "log10 mean |grad|", "pin": True,
@@ -107,10 +107,10 @@ def train_hunt_bias(cfg, ctx) -> Iterator[dict]:
     rows = [f"  {n:<10} mean |grad| {sum(g) / max(1, len(g)):9.2e}   moved by up to "
             f"{float((torch.as_tensor(after[n]) - torch.as_tensor(before[n])).abs().max()):9.2e}" for n, g in grads.items()]
     lines = ([f"Each parameter over {cfg.steps:,} steps:"] + rows +
-             [f"Gradient only round-off at every step: {m['spurious']}.",
+             [f"Gradient only round-off at every step: {', '.join(m['spurious']) or 'none'}.",
               f"BatchNorm present: {'yes' if m['has_batchnorm'] else 'no'}; the output layer can shift each "
               f"logit (a bias): {'yes' if m['output_offset'] else 'no'}.",
               "Every parameter should have a job: a gradient well above round-off, and a bias where the logits are made."])
     yield {"done": True, "metrics": {"train_loss": sum(result["losses"][-50:]) / len(result["losses"][-50:])},
            "panels": {"gradients": chart, "parameters": {"kind": "text", "text": "\n".join(lines)}},
-           "extra": m}
+           "extra": {**m, "spurious": ", ".join(m["spurious"]) or "none"}}

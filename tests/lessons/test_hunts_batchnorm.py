@@ -56,9 +56,9 @@ EVAL_MODE = {
     "eval_from_the_start": edited(shipped("hunt_eval_mode"), "    losses = []\n",
                                   "    for layer in layers:\n        layer.training = False\n    losses = []\n"),
 }
-EVAL_MODE_SAYS = {"no_batchnorm": "no BatchNorm, nothing to toggle",
+EVAL_MODE_SAYS = {"no_batchnorm": "No BatchNorm, nothing to toggle",
                   "one_batch": "Evaluating everything in one batch in training mode is deterministic",
-                  "eval_from_the_start": "the running statistics were never updated"}
+                  "eval_from_the_start": "The running statistics were never updated"}
 
 
 def test_the_drills_are_declared(real_course):
@@ -74,7 +74,7 @@ def test_the_drills_are_declared(real_course):
 
 def test_eval_mode_broken_script_fails_with_its_symptom(tmp_path):
     verdict = grade_source(tmp_path, "batchnorm.hunt_eval_mode", shipped("hunt_eval_mode"))
-    fails_with(verdict, "Evaluated alone, the example gives NaN", "still in training mode at evaluation")
+    fails_with(verdict, "Evaluated alone, the first eval example gives NaN", "still in training mode at evaluation")
 
 
 def test_eval_mode_fix_passes(tmp_path):
@@ -104,13 +104,13 @@ BIAS = {
               Linear(n_hidden, vocab_size, bias=False, generator=g)]"""),
 }
 BIAS_SAYS = {"no_batchnorm": "you removed the layer that kept the activations healthy",
-             "both_biases": "whose mean subtraction removes it",
-             "no_biases": "give the output Linear a bias"}
+             "both_biases": "is subtracted again with the batch mean",
+             "no_biases": "Give the output Linear a bias"}
 
 
 def test_bias_broken_script_fails_with_its_symptom(tmp_path):
     verdict = grade_source(tmp_path, "batchnorm.hunt_bias", shipped("hunt_bias"))
-    fails_with(verdict, "zero (round-off) at every step", "got '0.bias'")
+    fails_with(verdict, "0.bias: gradient zero (round-off", "give that Linear bias=False")
 
 
 def test_bias_fix_passes(tmp_path):

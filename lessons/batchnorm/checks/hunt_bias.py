@@ -1,39 +1,47 @@
 """Drill batchnorm.hunt_bias: a bias before a BatchNorm and none in the output layer.
 
-The grader trains the learner's script on made-up words and reads its gradients, step by step:
-no parameter may be spurious (a gradient that is only round-off at every step, as a bias feeding
-a BatchNorm has: the batch mean subtracts it again), the output layer must be able to shift each
-logit (a bias there), and the BatchNorm must still be there (deleting it makes the bias matter,
-and loses what BatchNorm is for).
+The grader trains the learner's script on made-up words and reads, here (hunt_measure.biases),
+the gradients `train` returned step by step: the BatchNorm must still be there (deleting it makes
+the bias matter, and loses what BatchNorm is for), no parameter may be spurious (a gradient that
+is only round-off at every step, as a bias feeding a BatchNorm has: the batch mean subtracts it
+again), and the output layer must be able to shift each logit (a bias there).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from tutor.grader.cases import Case, Mistake
+from tutor.grader.cases import Case
+from zerohero_lessons.batchnorm import hunt_measure
 from zerohero_lessons.batchnorm.probes import hunt_bias as probe
 from zerohero_lessons.makemore import alphabet, build_dataset, stoi_of, words
 
-LABELS = {"has_batchnorm": "the network still has a BatchNorm1d layer",
-          "spurious": ("the parameters whose gradient was zero (round-off) at every step: a bias just before a "
-                       "BatchNorm is subtracted again with the batch mean, so it can never change the output"),
-          "output_offset": "the output layer can shift each character's logit (a bias in the last Linear)"}
+NO_BATCHNORM = ("No BatchNorm: the bias now matters, but you removed the layer that kept the activations healthy. "
+                "Keep the BatchNorm1d and drop the bias of the Linear just before it: BatchNorm's beta is that bias.")
+SPURIOUS = ("{names}: gradient zero (round-off, at most {peak:.1e} against {top:.1e} for the largest) at every "
+            "step, so training never moves it. A bias just before a BatchNorm is subtracted again with the "
+            "batch mean, so it can never change the output: give that Linear bias=False (BatchNorm's beta shifts "
+            "the normalised values instead).")
+NO_OFFSET = ("The output layer has no bias: nothing after the last Linear adds a per-character constant, so the "
+             "network cannot make a common character likelier everywhere (the unigram part of the prediction). "
+             "Give the output Linear a bias.")
 
 
 def expect(X, Y, vocab_size, steps, seed):
-    return {"has_batchnorm": True, "spurious": "none", "output_offset": True}
+    return {}  # everything rests on what came back: judge
 
 
-def mistakes(X, Y, vocab_size, steps, seed):
-    return [Mistake("the bias now matters, but you removed the layer that kept the activations healthy. Keep the "
-                    "BatchNorm1d and drop the bias of the Linear just before it: BatchNorm's beta is that bias.",
-                    {"has_batchnorm": False}),
-            Mistake("the first Linear's bias feeds the BatchNorm, whose mean subtraction removes it: give that "
-                    "Linear bias=False (beta shifts the normalised values instead).", {"spurious": "0.bias"}),
-            Mistake("nothing after the last Linear adds a per-character constant, so the network cannot make a "
-                    "common character likelier everywhere (the unigram part of the prediction): give the output "
-                    "Linear a bias.", {"output_offset": False})]
+def judge(outputs, X, Y, vocab_size, steps, seed):
+    m = hunt_measure.biases(outputs)
+    if not m["has_batchnorm"]:
+        return NO_BATCHNORM
+    if m["spurious"]:
+        peaks = {n: float(np.max(np.abs(np.asarray(g, dtype=np.float64)))) for n, g in outputs["grads"].items()}
+        return SPURIOUS.format(names=", ".join(m["spurious"]), peak=max(peaks[n] for n in m["spurious"]),
+                               top=max(peaks.values()))
+    if not m["output_offset"]:
+        return NO_OFFSET
+    return None
 
 
 def _case(rng, k: int, about: str, steps: int) -> Case:
@@ -41,7 +49,7 @@ def _case(rng, k: int, about: str, steps: int) -> Case:
     X, Y = build_dataset(words(rng, letters, 150), stoi_of(letters), 3)
     args = {"X": X.numpy(), "Y": Y.numpy(), "vocab_size": k + 1, "steps": steps, "seed": int(rng.integers(2**31))}
     return Case(f"{about}: {k + 1} characters, {X.shape[0]} contexts, {steps} steps", probe.hunt_bias, args,
-                expect=expect, mistakes=mistakes, labels=LABELS)
+                expect=expect, judge=judge)
 
 
 def hunt_bias(seed: int) -> list[Case]:
