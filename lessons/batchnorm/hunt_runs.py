@@ -28,18 +28,26 @@ def _splits(words: tuple[str, ...]) -> dict:
     return {k: build_dataset(v, stoi, 3) for k, v in lecture_split(list(words), 42).items()}
 
 
-def _steps(cfg, script, **kwargs) -> Iterator[dict | tuple]:
-    """The script's reports as step events; the last item is ("done", result)."""
+def _steps(cfg, script, finish, **kwargs) -> Iterator[dict]:
+    """The script's reports as step events, then the done event of `finish(result) -> (metrics,
+    panels, extra)`. The panels ride on the last step event too: the Train view draws the panels
+    that step events bring."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # a batch of 32 is too small to share out: ten times faster on one thread
     try:
+        last = None
         for event in reported(script.train, **kwargs):
             if event[0] == "done":
-                yield event
+                metrics, panels, extra = finish(event[1])
+                if last is not None:
+                    yield {**last, "panels": panels}
+                yield {"done": True, "metrics": metrics, "panels": panels, "extra": extra}
                 return
+            if last is not None:
+                yield last
             _, step, loss = event
-            metrics = {"train_loss": float(loss)} if math.isfinite(float(loss)) else {}
-            yield {"step": int(step) + 1, "total": cfg.steps, "metrics": metrics}
+            last = {"step": int(step) + 1, "total": cfg.steps,
+                    "metrics": {"train_loss": float(loss)} if math.isfinite(float(loss)) else {}}
     finally:
         torch.set_num_threads(threads)
 
@@ -53,18 +61,8 @@ def _fmt(x: float | None) -> str:
     return "NaN" if x is None or not math.isfinite(x) else f"{x:.4f}"
 
 
-def train_hunt_eval_mode(cfg, ctx) -> Iterator[dict]:
-    script = ctx.load_as_is("hunt_eval_mode")
-    words, _ = load_names(ctx)
-    splits = _splits(tuple(words))
-    (X, Y), (Xdev, Ydev) = splits["train"], splits["dev"]
-    X_eval, Y_eval = Xdev[:N_EVAL], Ydev[:N_EVAL]
-    seed = 42 if cfg.seed is None else int(cfg.seed)
-    for event in _steps(cfg, script, X=X, Y=Y, X_eval=X_eval, vocab_size=27, steps=cfg.steps, seed=seed):
-        if isinstance(event, dict):
-            yield event
-            continue
-        result = event[1]
+def _eval_panel(result, X_eval, Y_eval) -> tuple[dict, dict, dict]:
+    """(metrics, panels, extra) of hunt_eval_mode's result: its evaluations, side by side."""
     m = hunt_measure.eval_mode(result, X_eval.numpy())
     with torch.no_grad():
         losses = {"eval_loss": _loss(result["eval"], Y_eval), "eval_loss_again": _loss(result["eval_again"], Y_eval),
@@ -79,13 +77,45 @@ def train_hunt_eval_mode(cfg, ctx) -> Iterator[dict]:
              f"training: {'yes' if m['running_updated'] else 'no'}.",
              "A trained network's prediction for an example should be the same alone, again and among others "
              "(every difference 0.0000), and equal the network run with its running statistics."]
-    yield {"done": True, "metrics": {k: v for k, v in losses.items() if v is not None},
-           "panels": {"evaluations": {"kind": "text", "text": "\n".join(lines), "pin": True}},
-           "extra": {k: (v if isinstance(v, bool) or math.isfinite(v) else None) for k, v in m.items()}}
+    return ({k: v for k, v in losses.items() if v is not None},
+            {"evaluations": {"kind": "text", "text": "\n".join(lines), "pin": True}},
+            {k: (v if isinstance(v, bool) or math.isfinite(v) else None) for k, v in m.items()})
+
+
+def train_hunt_eval_mode(cfg, ctx) -> Iterator[dict]:
+    script = ctx.load_as_is("hunt_eval_mode")
+    words, _ = load_names(ctx)
+    splits = _splits(tuple(words))
+    (X, Y), (Xdev, Ydev) = splits["train"], splits["dev"]
+    X_eval, Y_eval = Xdev[:N_EVAL], Ydev[:N_EVAL]
+    seed = 42 if cfg.seed is None else int(cfg.seed)
+    yield from _steps(cfg, script, lambda result: _eval_panel(result, X_eval, Y_eval),
+                      X=X, Y=Y, X_eval=X_eval, vocab_size=27, steps=cfg.steps, seed=seed)
 
 
 def _log10(values, stride: int) -> list[float | None]:
     return [math.log10(v) if v > 0 and math.isfinite(v) else None for v in list(values)[::stride]]
+
+
+def _bias_panels(result, steps: int) -> tuple[dict, dict, dict]:
+    """(metrics, panels, extra) of hunt_bias's result: every parameter's gradient, step by step."""
+    m = hunt_measure.biases(result)
+    grads = {str(n): [float(v) for v in g] for n, g in result["grads"].items()}
+    stride = max(1, steps // 400)  # a few hundred points a series is plenty for a log plot
+    chart = {"kind": "lines", "xlabel": "step", "ylabel": "log10 mean |grad|", "pin": True,
+             "series": {n: {"x": list(range(0, len(g), stride)), "y": _log10(g, stride)} for n, g in grads.items()}}
+    after, before = result["parameters"], result["initial"]
+    rows = [f"  {n:<10} mean |grad| {sum(g) / max(1, len(g)):9.2e}   moved by up to "
+            f"{float((torch.as_tensor(after[n]) - torch.as_tensor(before[n])).abs().max()):9.2e}" for n, g in grads.items()]
+    lines = ([f"Each parameter over {steps:,} steps:"] + rows +
+             [f"Gradient only round-off at every step: {', '.join(m['spurious']) or 'none'}.",
+              f"BatchNorm present: {'yes' if m['has_batchnorm'] else 'no'}; the output layer can shift each "
+              f"logit (a bias): {'yes' if m['output_offset'] else 'no'}.",
+              "Every parameter should have a job: a gradient well above round-off, and a bias where the logits are made."])
+    tail = [v for v in result["losses"][-50:] if math.isfinite(v)]
+    return ({"train_loss": sum(tail) / len(tail)} if tail else {},
+            {"gradients": chart, "parameters": {"kind": "text", "text": "\n".join(lines)}},
+            {**m, "spurious": ", ".join(m["spurious"]) or "none"})
 
 
 def train_hunt_bias(cfg, ctx) -> Iterator[dict]:
@@ -93,24 +123,5 @@ def train_hunt_bias(cfg, ctx) -> Iterator[dict]:
     words, _ = load_names(ctx)
     X, Y = _splits(tuple(words))["train"]
     seed = 42 if cfg.seed is None else int(cfg.seed)
-    for event in _steps(cfg, script, X=X, Y=Y, vocab_size=27, steps=cfg.steps, seed=seed):
-        if isinstance(event, dict):
-            yield event
-            continue
-        result = event[1]
-    m = hunt_measure.biases(result)
-    grads = {str(n): [float(v) for v in g] for n, g in result["grads"].items()}
-    stride = max(1, cfg.steps // 400)  # a few hundred points a series is plenty for a log plot
-    chart = {"kind": "lines", "xlabel": "step", "ylabel": "log10 mean |grad|", "pin": True,
-             "series": {n: {"x": list(range(0, len(g), stride)), "y": _log10(g, stride)} for n, g in grads.items()}}
-    after, before = result["parameters"], result["initial"]
-    rows = [f"  {n:<10} mean |grad| {sum(g) / max(1, len(g)):9.2e}   moved by up to "
-            f"{float((torch.as_tensor(after[n]) - torch.as_tensor(before[n])).abs().max()):9.2e}" for n, g in grads.items()]
-    lines = ([f"Each parameter over {cfg.steps:,} steps:"] + rows +
-             [f"Gradient only round-off at every step: {', '.join(m['spurious']) or 'none'}.",
-              f"BatchNorm present: {'yes' if m['has_batchnorm'] else 'no'}; the output layer can shift each "
-              f"logit (a bias): {'yes' if m['output_offset'] else 'no'}.",
-              "Every parameter should have a job: a gradient well above round-off, and a bias where the logits are made."])
-    yield {"done": True, "metrics": {"train_loss": sum(result["losses"][-50:]) / len(result["losses"][-50:])},
-           "panels": {"gradients": chart, "parameters": {"kind": "text", "text": "\n".join(lines)}},
-           "extra": {**m, "spurious": ", ".join(m["spurious"]) or "none"}}
+    yield from _steps(cfg, script, lambda result: _bias_panels(result, cfg.steps),
+                      X=X, Y=Y, vocab_size=27, steps=cfg.steps, seed=seed)

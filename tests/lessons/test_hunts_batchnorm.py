@@ -146,6 +146,7 @@ def run(name: str, steps: int, workspace=None) -> tuple[list[dict], dict]:
     finally:
         assert torch.get_num_threads() == threads  # the run gives back the threads it took
     assert done is not None and len(steps_seen) == steps
+    assert steps_seen[-1]["panels"] == done["panels"]  # the Train view draws panels from step events
     assert ctx.used == {name: "learner"}  # the learner's file as it is, never the reference
     return steps_seen, done
 
