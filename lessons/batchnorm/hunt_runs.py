@@ -67,16 +67,17 @@ def _eval_panel(result, X_eval, Y_eval) -> tuple[dict, dict, dict]:
     with torch.no_grad():
         losses = {"eval_loss": _loss(result["eval"], Y_eval), "eval_loss_again": _loss(result["eval_again"], Y_eval),
                   "eval_loss_with_others": _loss(result["eval_with_others"], Y_eval)}
-    lines = [f"{N_EVAL} held-out contexts, evaluated after training:",
-             f"  alone             loss {_fmt(losses['eval_loss'])}",
-             f"  again             loss {_fmt(losses['eval_loss_again'])}   logits up to {_fmt(m['repeat_gap'])} apart",
-             f"  among 256 others  loss {_fmt(losses['eval_loss_with_others'])}   logits up to {_fmt(m['company_gap'])} apart",
-             f"  the first alone   logits up to {_fmt(m['single_gap'])} from its logits in the batch",
-             f"  vs the network in eval mode (running statistics): up to {_fmt(m['recompute_gap'])} apart",
-             f"BatchNorm present: {'yes' if m['has_batchnorm'] else 'no'}; running statistics updated in "
+    lines = [f"{N_EVAL} held-out contexts, after training:",
+             f"  alone              loss {_fmt(losses['eval_loss'])}",
+             f"  again              loss {_fmt(losses['eval_loss_again'])}   Δ {_fmt(m['repeat_gap'])}",
+             f"  among 256 others   loss {_fmt(losses['eval_loss_with_others'])}   Δ {_fmt(m['company_gap'])}",
+             f"  the first, alone                Δ {_fmt(m['single_gap'])}",
+             f"  running statistics (eval mode)  Δ {_fmt(m['recompute_gap'])}",
+             "Δ: the largest logit difference from 'alone'.",
+             f"BatchNorm: {'yes' if m['has_batchnorm'] else 'no'}. Running statistics moved in "
              f"training: {'yes' if m['running_updated'] else 'no'}.",
-             "A trained network's prediction for an example should be the same alone, again and among others "
-             "(every difference 0.0000), and equal the network run with its running statistics."]
+             "Trained, every Δ is 0.0000: an example's logits do not",
+             "depend on its batch, and are the network's in eval mode."]
     return ({k: v for k, v in losses.items() if v is not None},
             {"evaluations": {"kind": "text", "text": "\n".join(lines), "pin": True}},
             {k: (v if isinstance(v, bool) or math.isfinite(v) else None) for k, v in m.items()})
@@ -105,13 +106,14 @@ def _bias_panels(result, steps: int) -> tuple[dict, dict, dict]:
     chart = {"kind": "lines", "xlabel": "step", "ylabel": "log10 mean |grad|", "pin": True,
              "series": {n: {"x": list(range(0, len(g), stride)), "y": _log10(g, stride)} for n, g in grads.items()}}
     after, before = result["parameters"], result["initial"]
-    rows = [f"  {n:<10} mean |grad| {sum(g) / max(1, len(g)):9.2e}   moved by up to "
-            f"{float((torch.as_tensor(after[n]) - torch.as_tensor(before[n])).abs().max()):9.2e}" for n, g in grads.items()]
-    lines = ([f"Each parameter over {steps:,} steps:"] + rows +
-             [f"Gradient only round-off at every step: {', '.join(m['spurious']) or 'none'}.",
-              f"BatchNorm present: {'yes' if m['has_batchnorm'] else 'no'}; the output layer can shift each "
-              f"logit (a bias): {'yes' if m['output_offset'] else 'no'}.",
-              "Every parameter should have a job: a gradient well above round-off, and a bias where the logits are made."])
+    rows = [f"  {n:<10} {sum(g) / max(1, len(g)):12.1e} "
+            f"{float((torch.as_tensor(after[n]) - torch.as_tensor(before[n])).abs().max()):12.1e}" for n, g in grads.items()]
+    lines = ([f"Over {steps:,} steps:  mean |grad|     moved by"] + rows +
+             [f"Only round-off, every step: {', '.join(m['spurious']) or 'none'}.",
+              f"BatchNorm: {'yes' if m['has_batchnorm'] else 'no'}. A bias in the output layer: "
+              f"{'yes' if m['output_offset'] else 'no'}.",
+              "Every parameter needs a gradient above round-off,",
+              "and the logits need a bias."])
     tail = [v for v in result["losses"][-50:] if math.isfinite(v)]
     return ({"train_loss": sum(tail) / len(tail)} if tail else {},
             {"gradients": chart, "parameters": {"kind": "text", "text": "\n".join(lines)}},

@@ -163,7 +163,7 @@ def test_eval_mode_run_shows_the_symptom_then_its_absence(tmp_path):
     losses = [e["metrics"]["train_loss"] for e in steps]
     assert sum(losses[-20:]) / 20 < losses[0]  # it trains; the bug is in the evaluation
     text = done["panels"]["evaluations"]["text"]
-    assert "the first alone   logits up to NaN" in text, text
+    assert "the first, alone                Δ NaN" in text, text
     assert done["extra"]["company_gap"] > 1e-2 and done["extra"]["repeat_gap"] == 0.0
     _, fixed = run("hunt_eval_mode", 200, workspace_with(tmp_path, "hunt_eval_mode", solution("hunt_eval_mode")))
     gaps = {k: fixed["extra"][k] for k in ("single_gap", "company_gap", "repeat_gap", "recompute_gap")}
@@ -178,6 +178,6 @@ def test_bias_run_shows_the_dead_parameter_then_none(tmp_path):
     dead = max(y for y in series["0.bias"]["y"] if y is not None)
     alive = min(y for name, s in series.items() if name != "0.bias" for y in s["y"] if y is not None)
     assert dead < alive - 4  # round-off, orders of magnitude below every working parameter
-    assert "round-off at every step: 0.bias." in done["panels"]["parameters"]["text"]
+    assert "Only round-off, every step: 0.bias." in done["panels"]["parameters"]["text"]
     _, fixed = run("hunt_bias", 150, workspace_with(tmp_path, "hunt_bias", solution("hunt_bias")))
     assert fixed["extra"] == {"has_batchnorm": True, "spurious": "none", "output_offset": True}
