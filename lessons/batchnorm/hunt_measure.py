@@ -40,7 +40,8 @@ def forward_eval(C, layers: list[tuple[str, dict]], X) -> torch.Tensor:
         if kind == "Linear":
             x = x @ as_float64(t["weight"]) + (as_float64(t["bias"]) if "bias" in t else 0.0)
         elif kind == "BatchNorm1d":
-            xhat = (x - as_float64(t["running_mean"]).reshape(-1)) / torch.sqrt(as_float64(t["running_var"]).reshape(-1) + EPS)
+            mean, var = as_float64(t["running_mean"]).reshape(-1), as_float64(t["running_var"]).reshape(-1)
+            xhat = (x - mean) / torch.sqrt(var + EPS)
             x = as_float64(t["gamma"]).reshape(-1) * xhat + as_float64(t["beta"]).reshape(-1)
         elif kind == "Tanh":
             x = torch.tanh(x)

@@ -106,8 +106,8 @@ def _bias_panels(result, steps: int) -> tuple[dict, dict, dict]:
     chart = {"kind": "lines", "xlabel": "step", "ylabel": "log10 mean |grad|", "pin": True,
              "series": {n: {"x": list(range(0, len(g), stride)), "y": _log10(g, stride)} for n, g in grads.items()}}
     after, before = result["parameters"], result["initial"]
-    rows = [f"  {n:<10} {sum(g) / max(1, len(g)):12.1e} "
-            f"{float((torch.as_tensor(after[n]) - torch.as_tensor(before[n])).abs().max()):12.1e}" for n, g in grads.items()]
+    moved = {n: float((torch.as_tensor(after[n]) - torch.as_tensor(before[n])).abs().max()) for n in grads}
+    rows = [f"  {n:<10} {sum(g) / max(1, len(g)):12.1e} {moved[n]:12.1e}" for n, g in grads.items()]
     lines = ([f"Over {steps:,} steps:  mean |grad|     moved by"] + rows +
              [f"Only round-off, every step: {', '.join(m['spurious']) or 'none'}.",
               f"BatchNorm: {'yes' if m['has_batchnorm'] else 'no'}. A bias in the output layer: "

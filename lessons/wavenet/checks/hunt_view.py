@@ -116,7 +116,8 @@ def hunt_view(seed: int) -> list[Case]:
         x = np.arange(B * T * C, dtype=np.float32).reshape(B, T, C)
         cases.append(Case(f"to_time_major on a ({B}, {T}, {C}) tensor of distinct numbers: {about}",
                           probes.hunt_view_reshape, {"x": x}, expect=expect_reshape, mistakes=mistakes_reshape,
-                          explain=functools.partial(explain_reshape, x=x), labels=LABELS, dtype="float32", tol=Tolerance(0.0, 0.0)))
+                          explain=functools.partial(explain_reshape, x=x), labels=LABELS, dtype="float32",
+                          tol=Tolerance(0.0, 0.0)))  # distinct whole numbers: a right place is exact
     letters = alphabet(rng, int(rng.integers(6, 15)))
     X, Y = build_dataset(words(rng, letters, 120), stoi_of(letters), 8)
     args = {"X": X.numpy(), "Y": Y.numpy(), "vocab_size": len(letters) + 1, "steps": 40,
