@@ -7,7 +7,7 @@ gradient (its mean absolute value, every step) and returns them with the paramet
 When it works, every parameter has a job: each one's gradient is non-zero at some step, so
 training moves it, and the output layer can shift each character's logit up or down on its own.
 Run it (the Train view's run `hunt_bias`, or `zerohero train batchnorm hunt_bias`) and read the
-gradients it prints. Something in this file is wrong; nothing outside it needs changing.
+gradients its run draws. Something in this file is wrong; nothing outside it needs changing.
 """
 
 import torch

@@ -7,8 +7,8 @@ contexts: once, again, inside a bigger batch, and one example alone (as sampling
 When it works, a trained network's prediction for an example is a fixed function of that example:
 the same logits every time, whatever else is in the batch, and the BatchNorm layers use the running
 statistics they kept during training. Run it (the Train view's run `hunt_eval_mode`, or
-`zerohero train batchnorm hunt_eval_mode`) and compare the evaluations it prints. Something in this
-file is wrong; nothing outside it needs changing.
+`zerohero train batchnorm hunt_eval_mode`) and compare the evaluations its last panel shows.
+Something in this file is wrong; nothing outside it needs changing.
 """
 
 import torch
