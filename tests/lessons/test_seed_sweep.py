@@ -59,10 +59,10 @@ for _name in wavenet.NAMES:
     RIGHT[f"wavenet.{_name}"] = (wavenet.solution(_name), wavenet.siblings(_name))
 for _name in batchnorm.ALL:
     RIGHT[f"batchnorm.{_name}"] = (batchnorm.solution(_name), None)
-for _name in mlp.ALL:
-    RIGHT[f"mlp.{_name}"] = (_solution("mlp", _name), None)
 for _id in ("batchnorm.hunt_eval_mode", "batchnorm.hunt_bias", "wavenet.hunt_view"):  # bug hunts: the fixed script
     RIGHT[_id] = (_solution(*_id.split(".")), None)
+for _name in mlp.ALL:
+    RIGHT[f"mlp.{_name}"] = (_solution("mlp", _name), None)
 
 ONE_HOT_WITHOUT_NUM_CLASSES = """
     import torch.nn.functional as F
