@@ -168,3 +168,7 @@ def train_deep(cfg, ctx) -> Iterator[dict]:
 
     yield from _loop(cfg, ctx, g, lambda X: deep_forward(C, layers, X), eval_forward, parameters,
                      lambda: [(f"layer {i} tanh", layer.out) for i, layer in tanhs], state, finish)
+
+
+# The bug hunts' runs (drills) live in their own module; lesson.toml finds their entries here.
+from zerohero_lessons.batchnorm.hunt_runs import train_hunt_bias, train_hunt_eval_mode  # noqa: E402,F401

@@ -132,3 +132,7 @@ def train_wavenet(cfg, ctx) -> Iterator[dict]:
                   "lecture_numbers_hold": getattr(dataset, "lecture_numbers_hold", True)},
         "state": pack(model),
     }
+
+
+# The bug hunt's run (a drill) lives in its own module; lesson.toml finds its entry here.
+from zerohero_lessons.wavenet.hunt_view_run import train_hunt_view  # noqa: E402,F401

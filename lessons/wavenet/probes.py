@@ -296,3 +296,16 @@ def batchnorm(learner, dim, xs, G, Bt, R, momentum):
             "running_mean": _stat(bn.running_mean, dim), "running_var": _stat(bn.running_var, dim),
             "running_without_grad": no_grad,
             "y_eval": tensor(y3, "BatchNorm1d's output").detach()}
+
+
+# ## Bug hunt hunt_view: the reshape on a tensor of distinct numbers, and the training
+
+def hunt_view_reshape(learner, x):
+    out = learner.to_time_major(torch.from_numpy(np.array(x)))
+    return {"time_major": tensor(out, "to_time_major(x)")}
+
+
+def hunt_view_train(learner, X, Y, vocab_size, steps, seed):
+    result = learner.train(torch.from_numpy(np.asarray(X)), torch.from_numpy(np.asarray(Y)), vocab_size,
+                           steps=steps, seed=seed)
+    return {"losses": torch.as_tensor(result["losses"], dtype=torch.float32)}

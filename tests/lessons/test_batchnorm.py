@@ -31,8 +31,8 @@ def mutate(name: str, old: str, new: str) -> str:
 def test_lesson_loads_with_tiered_hints(real_course):
     lesson = real_course.lesson("batchnorm")
     assert lesson.ready
-    assert [e.name for e in lesson.exercises] == ALL
-    for ex in lesson.exercises:
+    assert [e.name for e in lesson.exercises if not e.drill] == ALL  # the bug hunts: test_hunts_batchnorm.py
+    for ex in (e for e in lesson.exercises if not e.drill):
         assert len(ex.hints) >= 3, ex.id
         assert ex.challenge == (ex.name in CHALLENGES), ex.id
         stub = (ROOT / ex.file).read_text()

@@ -62,6 +62,8 @@ for _name in wavenet.NAMES:
 RIGHT["wavenet.dilated"] = (dilated.SOLUTION, None)
 for _name in batchnorm.ALL:
     RIGHT[f"batchnorm.{_name}"] = (batchnorm.solution(_name), None)
+for _id in ("batchnorm.hunt_eval_mode", "batchnorm.hunt_bias", "wavenet.hunt_view"):  # bug hunts: the fixed script
+    RIGHT[_id] = (_solution(*_id.split(".")), None)
 for _name in mlp.ALL:
     RIGHT[f"mlp.{_name}"] = (_solution("mlp", _name), None)
 for _name in hunts_mlp.HUNTS:  # the bug hunts: their reference fix, trained and judged under every seed

@@ -103,8 +103,8 @@ MISTAKES = {
 def test_lesson_loads_with_tiered_hints(real_course):
     lesson = real_course.lesson("wavenet")
     assert lesson.ready
-    assert [e.name for e in lesson.exercises if not e.challenge] == NAMES
-    for ex in lesson.exercises:
+    assert [e.name for e in lesson.exercises if not e.challenge and not e.drill] == NAMES
+    for ex in (e for e in lesson.exercises if not e.drill):  # the bug hunt: test_hunts_wavenet.py
         assert len(ex.hints) >= 3, ex.id
         stub = (ROOT / ex.file).read_text()
         assert "# TODO" in stub and 'NotImplementedError("Lesson 06: ' in stub, ex.id
