@@ -8,7 +8,7 @@ and raw writes to fd 1 or 2 land on the stderr pipe, which the parent shows as t
 that prints a JSON message only ever shows it.
 
 Requests, one JSON line each on a private copy of stdin: the first says how to start
-({"workspace", "filename", "memory_mb", "datasets", "confine"}), then {"op": "run", "source",
+({"workspace", "filename", "memory_mb", "datasets"}), then {"op": "run", "source",
 "first_line"} per cell. SIGINT interrupts the running cell (KeyboardInterrupt in it), never the
 kernel's own bookkeeping.
 """
@@ -157,7 +157,7 @@ class Kernel:
         text += "".join(traceback.format_exception_only(type(exc), exc))
         if isinstance(exc, KeyboardInterrupt):
             text = text.rstrip("\n") + " (interrupted)\n"
-        name = getattr(exc, "name", None) if isinstance(exc, NameError) else None
+        name = getattr(exc, "name", None) if isinstance(exc, (NameError, ImportError)) else None
         return {"kind": "error", "text": text[-MAX_ERROR:], "type": type(exc).__name__[:100],
                 "name": name if isinstance(name, str) else None}
 
@@ -217,11 +217,9 @@ def main() -> int:
     # Ignored before the jail forks its keepers, so the SIGINT sent to the group reaches only the
     # jailed process's handler (set below) and never ends a keeper (which would kill the kernel).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    layers: list[str] = []
-    if request.get("confine", True):
-        from tutor.training.child import confine
+    from tutor.training.child import confine
 
-        layers = confine(request.get("workspace"))
+    layers = confine(request.get("workspace"))
     limit = _limit_memory(int(request["memory_mb"]))
     layers += [limit] if limit else []
     from tutor.follow import kit

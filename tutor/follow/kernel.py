@@ -134,15 +134,15 @@ class Kernel:
     """One lesson's kernel: a jailed child that keeps its namespace between cells."""
 
     def __init__(self, lesson_id: str, workspace: Path, *, data_dir: Path | None = None,
-                 memory_mb: int = 2048, cell_timeout_s: float = 120.0, confine: bool = True):
+                 memory_mb: int = 2048, cell_timeout_s: float = 120.0):
         self.lesson_id, self.workspace, self.data_dir = lesson_id, Path(workspace), data_dir
         self.memory_mb, self.cell_timeout_s = memory_mb, cell_timeout_s
-        self.confine = confine
         self.ran: list[int] = []
         self.layers: list[str] = []
         """The jail's layers as the running child reported them ([] before it starts)."""
         self.proc: subprocess.Popen | None = None
         self._lock = threading.Lock()
+        self._run_lock = threading.Lock()
         self._running = False
         self._interrupted_at: float | None = None
         self._why_killed: str | None = None
@@ -165,7 +165,7 @@ class Kernel:
         proc = subprocess.Popen([sys.executable, "-m", "tutor.follow.child"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
                                 start_new_session=True)
-        request = {"workspace": str(self.workspace), "memory_mb": self.memory_mb, "confine": self.confine,
+        request = {"workspace": str(self.workspace), "memory_mb": self.memory_mb,
                    "filename": f"exercises/{self.lesson_id}/{FILE}",
                    "datasets": _datasets(self.lesson_id, self.path, self.data_dir)}
         with self._lock:
@@ -250,10 +250,17 @@ class Kernel:
 
     # -- running a cell ---------------------------------------------------------------------
     def run(self, cell: Cell) -> Iterator[Output]:
-        """The cell's outputs as they come; starts the child if needed; ends with "done" or "restarted"."""
+        """The cell's outputs as they come; starts the child if needed; ends with "done" or "restarted".
+
+        One cell at a time (another run meanwhile raises RuntimeError). A run left before its end
+        (the generator closed) kills the kernel: its cell may still be changing the state.
+        """
+        if not self._run_lock.acquire(blocking=False):
+            raise RuntimeError("a cell is already running in this kernel")
         self._interrupted_at = None
         with self._lock:
             self._running = True
+        finished = False
         try:
             if not self._alive():
                 self._reap()
@@ -262,21 +269,30 @@ class Kernel:
                                            "without the earlier cells' state)\n")
                 self.ran = []
                 self._start()
-            yield from self._run(cell)
+            for out in self._run(cell):
+                finished = out.kind == "done"
+                yield out
         except _Restart as e:
+            finished = True
             yield self._restarted(str(e))
         except TimeoutError:
+            finished = True
             if self._interrupted_at is not None:
                 yield self._restarted("the cell did not stop when interrupted")
             else:
                 yield self._restarted(f"the cell ran past its time limit of {self.cell_timeout_s:g} s")
         except EventError as e:
+            finished = True
             yield self._restarted(f"the kernel sent a malformed message ({e})")
         finally:
+            if not finished:
+                self._kill("a cell's run was left before it ended")
+                self.ran = []
             with self._lock:
                 self._running = False
             if not self._alive():
                 self._reap()
+            self._run_lock.release()
 
     def _deadline(self, start: float) -> float:
         if self._interrupted_at is not None:
@@ -321,8 +337,13 @@ class Kernel:
         return f"the kernel process ended ({how}){note}"
 
     def _hint(self, cell: Cell, m: dict) -> str:
-        """For a NameError: the cell that binds the name, when it has not run since the restart."""
+        """A line after the error for what typing along from a notebook runs into: a name an
+        unrun cell binds, matplotlib (not here: show() draws), a notebook's %magic."""
         name = m.get("name")
+        if m["type"] == "ModuleNotFoundError" and name and name.split(".")[0] == "matplotlib":
+            return "matplotlib is not in the tutor: show(x) draws here (plt.imshow(N) is show(N))\n"
+        if m["type"] == "SyntaxError" and re.search(r"^\s*[%!]", cell.source, re.M):
+            return "lines starting with % or ! are notebook commands (IPython), not Python: leave them out\n"
         if m["type"] != "NameError" or not name:
             return ""
         try:
