@@ -3,11 +3,10 @@
 Not jupyter_client/ipykernel: the learner's code must run in the training child's jail (no
 sockets, no new processes), where ZMQ, a heartbeat thread and ipykernel's subprocesses cannot; so
 the kernel is our own small process (tutor.follow.child) speaking JSON lines over pipes, like the
-training child. This side reads them as untrusted: lines bounded, decoded with the protocol's
-bounded decoder, each message checked (known kinds and keys, strings bounded, panels through
-tutor.training.events' validation); anything else ends the kernel. A cell's text is bounded here
-too, its time is limited, and a cell past the memory limit or its time restarts the kernel with
-a message saying which limit, and what they are.
+training child. This side reads them as untrusted (lines bounded, each message checked by
+tutor.follow.messages; anything else ends the kernel). A cell's text is bounded here too, its
+time is limited, and a cell past the memory limit or its time restarts the kernel with a message
+saying which limit, and what they are.
 """
 
 from __future__ import annotations
@@ -26,14 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from tutor.course.workspace import follow_file
 from tutor.follow.cells import Cell, defined_names, parse
-from tutor.grader import protocol
-from tutor.training.events import EventError, LineReader, _panels
+from tutor.follow.messages import MAX_LINE, MAX_TEXT, parse_message
+from tutor.training.events import EventError, LineReader
 
-FILE = "follow_along.py"
-MAX_LINE = 4 * 1024 * 1024
-MAX_TEXT = 64 * 1024
-"""Characters of text one cell shows (its child cuts there too; this side does not trust it to)."""
 CUT = "… (output cut)"
 MAX_PANELS = 16
 START_TIMEOUT_S = 90.0
@@ -60,7 +56,7 @@ class _Restart(Exception):
 
 def follow_path(workspace: Path, lesson_id: str) -> Path:
     """The lesson's follow-along file in the workspace."""
-    return Path(workspace) / "exercises" / lesson_id / FILE
+    return Path(workspace) / follow_file(lesson_id)
 
 
 def _datasets(lesson_id: str, path: Path, data_dir: Path | None) -> dict[str, dict]:
@@ -87,47 +83,6 @@ def _datasets(lesson_id: str, path: Path, data_dir: Path | None) -> dict[str, di
         except Exception:  # noqa: BLE001 - an unknown name in a lesson's runs: load() says so itself
             continue
     return found
-
-
-def _text(value, where: str, limit: int) -> str:
-    if not isinstance(value, str) or len(value) > limit:
-        raise EventError(f"{where}: not a string of at most {limit:,} characters")
-    return value
-
-
-def _message(line: bytes) -> dict:
-    """One line from the child as a checked message."""
-    try:
-        m = protocol.decode(line)
-    except protocol.ProtocolError as e:
-        raise EventError(f"not a message ({e})") from None
-    if not isinstance(m, dict) or not isinstance(m.get("kind"), str):
-        raise EventError("not a message")
-    kind = m["kind"]
-    keys = {"stdout": {"text"}, "stderr": {"text"}, "value": {"text"}, "panel": {"title", "panel"},
-            "error": {"text", "type", "name"}, "done": {"elapsed_s"}, "ready": {"layers"}}.get(kind)
-    if keys is None or set(m) - keys - {"kind"}:
-        raise EventError(f"unknown message {kind[:40]!r} or key")
-    out = {"kind": kind}
-    if "text" in keys:
-        out["text"] = _text(m.get("text", ""), kind, MAX_TEXT + 100)
-    if kind == "panel":
-        title = _text(m.get("title"), "panel title", 200)
-        out["panel"] = {**_panels({title: m.get("panel")})[title], "title": title}
-    elif kind == "error":
-        out["type"] = _text(m.get("type", ""), "error type", 100)
-        out["name"] = None if m.get("name") is None else _text(m["name"], "error name", 200)
-    elif kind == "done":
-        s = m.get("elapsed_s")
-        if type(s) not in (int, float) or not 0 <= s < 1e9:
-            raise EventError("done: elapsed_s is not a time")
-        out["elapsed_s"] = float(s)
-    elif kind == "ready":
-        layers = m.get("layers")
-        if not isinstance(layers, list) or len(layers) > 32:
-            raise EventError("ready: layers is not a list")
-        out["layers"] = [_text(x, "layer", 200) for x in layers]
-    return out
 
 
 class Kernel:
@@ -166,7 +121,7 @@ class Kernel:
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
                                 start_new_session=True)
         request = {"workspace": str(self.workspace), "memory_mb": self.memory_mb,
-                   "filename": f"exercises/{self.lesson_id}/{FILE}",
+                   "filename": follow_file(self.lesson_id),
                    "datasets": _datasets(self.lesson_id, self.path, self.data_dir)}
         with self._lock:
             self.proc, self._why_killed = proc, None
@@ -208,7 +163,7 @@ class Kernel:
                     yield "stderr", self._err.decode(chunk)
                 else:
                     for line in self._lines.feed(chunk):
-                        yield "message", _message(line)
+                        yield "message", parse_message(line)
 
     def _drain_stderr(self) -> Iterator[str]:
         """The stderr pipe's bytes already written (never waits)."""
@@ -290,8 +245,8 @@ class Kernel:
                 self.ran = []
             with self._lock:
                 self._running = False
-            if not self._alive():
-                self._reap()
+            if not finished or not self._alive():
+                self._reap()  # this thread was the pipes' only reader
             self._run_lock.release()
 
     def _deadline(self, start: float) -> float:
