@@ -99,6 +99,9 @@ class Kernel:
         self._lock = threading.Lock()
         self._run_lock = threading.Lock()
         self._running = False
+        """A run is on (from its start, the kernel's start included, to its end)."""
+        self._executing = False
+        """The kernel is running the cell's code (what an interrupt can stop)."""
         self._interrupted_at: float | None = None
         self._why_killed: str | None = None
 
@@ -244,7 +247,7 @@ class Kernel:
                 self._kill("a cell's run was left before it ended")
                 self.ran = []
             with self._lock:
-                self._running = False
+                self._running = self._executing = False
             if not finished or not self._alive():
                 self._reap()  # this thread was the pipes' only reader
             self._run_lock.release()
@@ -255,7 +258,9 @@ class Kernel:
         return start + self.cell_timeout_s
 
     def _run(self, cell: Cell) -> Iterator[Output]:
+        self._interrupted_at = None  # one sent while the kernel was starting meant nothing
         self._send({"op": "run", "source": cell.source, "first_line": cell.first_line})
+        self._executing = True
         start, left, panels = time.monotonic(), MAX_TEXT, 0
         for kind, m in self._read(lambda: self._deadline(start)):
             if kind == "stderr":
@@ -326,7 +331,7 @@ class Kernel:
         """KeyboardInterrupt in the running cell; one that does not stop restarts the kernel."""
         with self._lock:
             proc = self.proc
-        if self._running and proc and proc.poll() is None:
+        if self._executing and proc and proc.poll() is None:
             self._interrupted_at = time.monotonic()
             try:
                 os.killpg(proc.pid, signal.SIGINT)  # the jail's keepers ignore it; the kernel's handler does not
