@@ -139,3 +139,18 @@ def test_one_cell_at_a_time_and_a_run_left_halfway_ends_the_kernel(notebook):
     assert notebook.kernel.ran == []
     out = notebook.cell("after", "kept")
     assert "NameError" in text(out, "error") and "has not run since the restart" in text(out, "error")
+
+
+def test_a_runaway_cell_ends_with_the_tutor(notebook):
+    """When the tutor is gone (its end of the request pipe closed), the kernel exits mid-cell."""
+    notebook.cell("warm", "x = 0")
+    index = notebook.add("runaway", "print('looping', flush=True)\nwhile True:\n    x += 1")
+    run = notebook.kernel.run(notebook.cells()[index])
+    assert next(run).text == "looping\n"
+    proc = notebook.kernel.proc
+    proc.stdin.close()  # what the tutor's death does to the pipe
+    deadline = time.monotonic() + 10
+    while proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is not None, "the kernel outlived its parent's pipe"
+    assert list(run)[-1].kind == "restarted"

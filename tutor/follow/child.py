@@ -207,6 +207,22 @@ def _limit_memory(memory_mb: int) -> str | None:
     return f"memory {memory_mb} MB"
 
 
+def _end_with_the_parent(fd: int) -> None:
+    """Exits when the parent's end of the request pipe closes (the tutor ended, even mid-cell):
+    a runaway cell must not outlive the app that would have stopped it. Polls for the hang-up
+    only, so the main thread still reads every request."""
+    import select
+
+    def watch():
+        poller = select.poll()
+        poller.register(fd, 0)  # no events asked: POLLHUP and POLLERR are always reported
+        while True:
+            if any(ev & (select.POLLHUP | select.POLLERR) for _, ev in poller.poll()):
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent watch").start()
+
+
 def main() -> int:
     request = json.loads(sys.stdin.readline())
     out_fd, in_fd = os.dup(1), os.dup(0)  # the kernel's own channels
@@ -228,6 +244,7 @@ def main() -> int:
     kit._sink, kit._datasets = kernel.panel, dict(request.get("datasets") or {})
     sys.stdout, sys.stderr = _Stream(kernel, "stdout"), _Stream(kernel, "stderr")
     signal.signal(signal.SIGINT, kernel.on_interrupt)
+    _end_with_the_parent(in_fd)
     kernel.emit({"kind": "ready", "layers": layers})
     commands = os.fdopen(in_fd, "rb")
     for line in iter(commands.readline, b""):
