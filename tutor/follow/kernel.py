@@ -85,6 +85,21 @@ def _datasets(lesson_id: str, path: Path, data_dir: Path | None) -> dict[str, di
     return found
 
 
+class _Budget:
+    """One cell's share of text: MAX_TEXT characters, then one "… (output cut)" and nothing."""
+
+    def __init__(self):
+        self.left = MAX_TEXT
+
+    def take(self, kind: str, text: str) -> Iterator[Output]:
+        if self.left <= 0:
+            return
+        if len(text) >= self.left:
+            text = text[:self.left] + "\n" + CUT + "\n"
+        self.left -= len(text)
+        yield Output(kind, text)
+
+
 class Kernel:
     """One lesson's kernel: a jailed child that keeps its namespace between cells."""
 
@@ -261,15 +276,14 @@ class Kernel:
         self._interrupted_at = None  # one sent while the kernel was starting meant nothing
         self._send({"op": "run", "source": cell.source, "first_line": cell.first_line})
         self._executing = True
-        start, left, panels = time.monotonic(), MAX_TEXT, 0
+        start, panels = time.monotonic(), 0
+        budget = _Budget()
         for kind, m in self._read(lambda: self._deadline(start)):
             if kind == "stderr":
                 m = {"kind": "stderr", "text": m}
             what = m["kind"]
-            if what in ("stdout", "stderr", "value") and left > 0:
-                text = m["text"] if len(m["text"]) < left else m["text"][:left] + "\n" + CUT + "\n"
-                left -= len(text)
-                yield Output(what, text)
+            if what in ("stdout", "stderr", "value"):
+                yield from budget.take(what, m["text"])
             elif what == "panel" and panels < MAX_PANELS:
                 panels += 1
                 yield Output("panel", panel=m["panel"])
@@ -279,10 +293,7 @@ class Kernel:
                 yield Output("error", m["text"] + self._hint(cell, m))
             elif what == "done":
                 for text in self._drain_stderr():  # what the cell wrote to fd 1 or 2 before it ended
-                    if left > 0:
-                        text = text if len(text) < left else text[:left] + "\n" + CUT + "\n"
-                        left -= len(text)
-                        yield Output("stderr", text)
+                    yield from budget.take("stderr", text)
                 self.ran.append(cell.index)
                 yield Output("done", elapsed_s=m["elapsed_s"])
                 return
@@ -292,9 +303,12 @@ class Kernel:
 
     def _ended(self) -> str:
         code = self.proc.wait() if self.proc else None
-        how = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
-        note = " (a cell that needs more than the memory limit can end it so)" if code and code < 0 else ""
-        return f"the kernel process ended ({how}){note}"
+        # The jail's keeper exits as 128 + the signal that ended the kernel (sandbox._keep_until_done).
+        signum = -code if code is not None and code < 0 else code - 128 if code and code > 128 else None
+        if signum:
+            return (f"the kernel process was ended by signal {signum} (a cell that needs more than "
+                    "the memory limit can end it so)")
+        return f"the kernel process ended (exit {code})"
 
     def _hint(self, cell: Cell, m: dict) -> str:
         """A line after the error for what typing along from a notebook runs into: a name an
