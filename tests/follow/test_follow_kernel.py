@@ -154,3 +154,9 @@ def test_a_runaway_cell_ends_with_the_tutor(notebook):
         time.sleep(0.05)
     assert proc.poll() is not None, "the kernel outlived its parent's pipe"
     assert list(run)[-1].kind == "restarted"
+
+
+def test_an_exception_whose_message_raises_is_still_an_error(notebook):
+    out = notebook.cell("odd", "class Odd(Exception):\n    def __str__(self):\n        raise ValueError('no')\nraise Odd()")
+    assert out[-1].kind == "done" and "Odd" in text(out, "error")
+    assert text(notebook.cell("alive", "'alive'"), "value") == "'alive'"

@@ -174,7 +174,11 @@ class Kernel:
             finally:
                 self.armed = False
         except BaseException as exc:  # noqa: BLE001 - the cell's failure is its output
-            error = self._error(exc)
+            try:
+                error = self._error(exc)
+            except Exception:  # noqa: BLE001 - its message is learner code too (a __str__ that raises)
+                error = {"kind": "error", "text": f"{type(exc).__name__} (its message could not be shown)\n",
+                         "type": type(exc).__name__[:100], "name": None}
         self.pending = False
         self.flush()
         if error:
