@@ -14,6 +14,7 @@ from tutor.app import keys
 from tutor.app.messages import (ExerciseReset, ExerciseShown, GradeRequested, HintRequested,
                                 TrainViewRequested)
 from tutor.app.widgets.exercise_list import STYLES, ExerciseList
+from tutor.app.widgets.follow_view import FollowPane
 from tutor.app.widgets.hint_panel import HintPanel
 from tutor.app.widgets.lesson_text import LessonText
 from tutor.app.widgets.source_view import SourceView
@@ -61,6 +62,8 @@ class LessonScreen(Screen):
                         with VerticalScroll(id="feedback"):
                             yield VerdictPanel(id="verdict")
                             yield HintPanel(id="hints")
+                with TabPane("Follow along", id="follow"):
+                    yield FollowPane(self.app.session.follow_book(self.lesson), id="follow-pane")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -76,6 +79,7 @@ class LessonScreen(Screen):
         self.watch(self.app, "grading", self._grading, init=False)
         self.watch(self.app, "verdict", self._verdict, init=False)
         self.watch(self.app, "changed", self._changed, init=False)
+        self.watch(self.app, "follow_saved", self._follow_saved, init=False)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
@@ -84,6 +88,7 @@ class LessonScreen(Screen):
     def on_screen_resume(self) -> None:
         self._refresh_list()  # verdicts that came while away are shown already; the source may have moved
         self.query_one("#source", SourceView).reload()
+        self.query_one("#follow-pane", FollowPane).reload()
 
     # -- showing ------------------------------------------------------------------------------
     def _refresh_list(self) -> None:
@@ -206,6 +211,11 @@ class LessonScreen(Screen):
         if change.what == "hint":  # the new tier is last: bring it into view once it is laid out
             self.call_after_refresh(lambda: self.query_one("#feedback").scroll_end(animate=False))
 
+    def _follow_saved(self, path) -> None:
+        pane = self.query_one("#follow-pane", FollowPane)
+        if path is not None and path == pane.book.path:
+            pane.reload()
+
     def lesson_exercise(self, exercise_id: str) -> Exercise | None:
         return next((e for e in self.lesson.exercises if e.id == exercise_id), None)
 
@@ -223,6 +233,8 @@ class LessonScreen(Screen):
         """Arrow keys and page keys act on what is shown: the text to read, or the exercises."""
         if tab == "read":
             self.query_one("#text").focus()
+        elif tab == "follow":
+            self.query_one("#follow-cells").focus()
         elif self.has_class("-tight"):
             self.query_one("#source").focus()
         else:
@@ -277,9 +289,15 @@ class LessonScreen(Screen):
         self.post_message(TrainViewRequested(self.lesson))
 
     def action_edit(self) -> None:
+        from tutor.app.editor import edit
+
+        if self.query_one("#tabs", TabbedContent).active == "follow":  # the follow-along file, then re-read
+            pane = self.query_one("#follow-pane", FollowPane)
+            if (problem := edit(self.app, pane.book.path)) is not None:
+                self.notify(problem[1], title=problem[0], severity="warning", timeout=12, markup=False)
+            return pane.reload()
         if not (ex := self._need_exercise()):
             return
-        from tutor.app.editor import edit
 
         path = self.app.session.workspace.file(ex)
         problem = edit(self.app, path)
