@@ -13,7 +13,7 @@ import os
 import sys
 
 from tutor import __version__
-from tutor.cli import data, exercises, options, training
+from tutor.cli import data, exercises, follow, options, training
 from tutor.cli.base import FAILED, INTERRUPTED, OK, USAGE, CliError, Parser, fail
 
 __all__ = ["main", "parser"]
@@ -42,6 +42,7 @@ def parser() -> Parser:
 
     exercises.add_commands(add)
     training.add_commands(add)
+    follow.add_commands(add)
     add("tutor", cmd_tutor, "open the tutor app")
     data.add_commands(add, common)
     return p

@@ -105,6 +105,8 @@ def cmd_reset(args) -> int:
     from tutor.course.workspace import reset
 
     c, ws = course(), workspace(args)
+    if args.follow_along:
+        return _reset_follow(args, c, ws)
     ex = exercise(c, args.id)
     backup = reset(ws, ex)
     progress(ws).record_reset(ex.id)
@@ -112,6 +114,22 @@ def cmd_reset(args) -> int:
     if backup:
         text += f"\nYour version is kept at {backup}."
     emit(args, {"exercise": ex.id, "file": str(ws.file(ex)), "backup": str(backup) if backup else None}, text)
+    return OK
+
+
+def _reset_follow(args, c, ws) -> int:
+    """`reset LESSON --follow-along`: the lesson's follow-along file as shipped (yours kept as a backup)."""
+    from tutor.cli.lookup import lesson
+    from tutor.course.workspace import follow_file, reset_follow
+
+    les = lesson(c, args.id)
+    try:
+        backup = reset_follow(ws, les.id)
+    except FileNotFoundError as e:
+        return fail(args, str(e), FAILED)
+    target = ws.root / follow_file(les.id)
+    text = f"Restored {les.id}'s follow-along file at {target}." + (f"\nYour version is kept at {backup}." if backup else "")
+    emit(args, {"lesson": les.id, "file": str(target), "backup": str(backup) if backup else None}, text)
     return OK
 
 
@@ -129,4 +147,5 @@ def add_commands(add) -> None:
     sp = add("solution", cmd_solution, "show the reference solution (after a pass)")
     sp.add_argument("id")
     sp = add("reset", cmd_reset, "restore an exercise's stub, keeping your version as a backup")
-    sp.add_argument("id")
+    sp.add_argument("id", help="an exercise id, or with --follow-along a lesson id")
+    sp.add_argument("--follow-along", action="store_true", help="restore the lesson's follow-along file instead")

@@ -1,4 +1,9 @@
-"""Provides the learner's workspace: where it is, `init` (copy stubs), `reset` (restore one)."""
+"""Provides the learner's workspace: where it is, `init` (copy stubs), `reset` (restore one).
+
+Besides the exercise stubs, each lesson may ship a follow-along file (`follow_file`: a scratch
+file of percent cells, tutor.follow, never graded); `init` copies it like a stub and
+`reset_follow` restores it.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from tutor.course.model import Course, Exercise
 from tutor.paths import course_root
 
 MARKER = ".zerohero/workspace.json"
+FOLLOW = "follow_along.py"
 ENV = "ZEROHERO_WORKSPACE"
 
 
@@ -69,6 +75,11 @@ def _sha(path: Path) -> str:
 
 def _stub(exercise: Exercise) -> Path:
     return course_root() / exercise.file
+
+
+def follow_file(lesson_id: str) -> str:
+    """A lesson's follow-along file, relative to the workspace (and to the course's root)."""
+    return f"exercises/{lesson_id}/{FOLLOW}"
 
 
 def find(explicit: Path | str | None = None, cwd: Path | None = None) -> Workspace:
@@ -128,6 +139,13 @@ def _init(course: Course, ws: Workspace) -> tuple[Workspace, list[str]]:
             shutil.copyfile(stub, target)
             added.append(ex.file)
         pristine.setdefault(ex.file, _sha(stub))
+    for lesson in course.lessons:
+        rel = follow_file(lesson.id)
+        stub, target = course_root() / rel, root / rel
+        if stub.is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(stub, target)
+            added.append(rel)
     meta.update({"format_version": 1, "created_by": "zerohero init", "pristine": pristine})
     meta.setdefault("created", time.strftime("%Y-%m-%d %H:%M:%S"))
     tmp = marker.with_suffix(".tmp")
@@ -153,13 +171,30 @@ def reset(ws: Workspace, exercise: Exercise) -> Path | None:
 
 
 def _reset(ws: Workspace, exercise: Exercise) -> Path | None:
-    target = ws.file(exercise)
+    return _restore(ws, ws.file(exercise), _stub(exercise), exercise.id)
+
+
+def _restore(ws: Workspace, target: Path, stub: Path, stem: str) -> Path | None:
     backup = None
-    if target.is_file() and not is_pristine(ws, exercise):
+    if target.is_file() and _sha(target) != _sha(stub):
         ws.backups_dir.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        backup = ws.backups_dir / f"{exercise.id}-{stamp}.py"
+        backup = ws.backups_dir / f"{stem}-{stamp}.py"
         shutil.copyfile(target, backup)
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(_stub(exercise), target)
+    shutil.copyfile(stub, target)
     return backup
+
+
+def reset_follow(ws: Workspace, lesson_id: str) -> Path | None:
+    """Restores a lesson's follow-along file as shipped; the learner's version becomes a backup.
+
+    Raises:
+        FileNotFoundError: the lesson has no follow-along file.
+        ReadOnlyWorkspace: the backup or the file cannot be written.
+    """
+    stub = course_root() / follow_file(lesson_id)
+    if not stub.is_file():
+        raise FileNotFoundError(f"{lesson_id} has no follow-along file")
+    with _writing(ws.root, f"reset {lesson_id}'s follow-along file"):
+        return _restore(ws, ws.root / follow_file(lesson_id), stub, f"{lesson_id}-follow_along")
