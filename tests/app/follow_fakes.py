@@ -12,18 +12,9 @@ import ast
 import threading
 import time
 import traceback
-from dataclasses import dataclass
 from typing import Iterator
 
-try:
-    from tutor.follow.kernel import Output
-except ImportError:  # until follow-core's kernel lands: the contract's Output
-    @dataclass(frozen=True)
-    class Output:
-        kind: str
-        text: str = ""
-        panel: dict | None = None
-        elapsed_s: float = 0.0
+from tutor.follow.kernel import Output
 
 
 class FakeKernel:
@@ -111,42 +102,3 @@ def _panel(printed: list, kind: str, title: str, **data) -> None:
 def _flush(printed: list) -> Iterator[Output]:
     for item in printed:
         yield Output("panel", panel=item) if isinstance(item, dict) else Output("stdout", item)
-
-
-def stand_in_cells():
-    """`tutor.follow.cells`, or until follow-core's lands a minimal percent-format parser."""
-    try:
-        from tutor.follow import cells
-
-        return cells
-    except ImportError:
-        import sys
-        import types
-
-        @dataclass(frozen=True)
-        class Cell:
-            index: int
-            title: str
-            source: str
-            line: int
-
-        def parse(text: str) -> list:
-            out, title, line, body = [], None, 1, []
-            for n, raw in enumerate(text.splitlines(), 1):
-                if raw.startswith("# %%"):
-                    if title is not None or any(b.strip() for b in body):
-                        out.append(Cell(len(out), title or "", "\n".join(body), line))
-                    title, line, body = raw[4:].strip(), n, []
-                else:
-                    body.append(raw)
-            if title is not None or any(b.strip() for b in body):
-                out.append(Cell(len(out), title or "", "\n".join(body), line))
-            return out
-
-        module = types.ModuleType("tutor.follow.cells")
-        module.Cell, module.parse = Cell, parse
-        package = sys.modules.setdefault("tutor.follow", types.ModuleType("tutor.follow"))
-        package.__path__ = []
-        package.cells = module
-        sys.modules["tutor.follow.cells"] = module
-        return module

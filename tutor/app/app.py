@@ -23,7 +23,7 @@ from tutor.app.messages import (Changed, ExerciseReset, ExerciseShown, FileSaved
 from tutor.app.session import Session
 from tutor.course import rules
 from tutor.course.model import Course, Exercise, Lesson
-from tutor.course.workspace import Workspace
+from tutor.course.workspace import FOLLOW, Workspace
 
 if TYPE_CHECKING:
     from tutor.app.live import LiveRun  # numpy comes with it: imported once a run starts
@@ -220,7 +220,7 @@ class ZeroHeroApp(App[int]):
         ex = self.session.exercise_for(message.path)
         if ex is not None:
             self.check_changed(ex, "saved")
-        elif message.path.name == "follow_along.py":
+        elif message.path.name == FOLLOW:
             self.follow_saved = message.path
 
     @on(GradeRequested)

@@ -16,17 +16,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from tutor.app.printable import printable
+from tutor.course.workspace import FOLLOW, follow_file
 
-FILE = "follow_along.py"
 MAX_BYTES = 256 * 1024
 """A follow-along file larger than this is not read (it is a scratch file, not a data set)."""
 RESTART_WAIT_S = 3.0
 """How long a restart waits for an interrupted cell to stop before it kills the kernel anyway."""
-
-
-def follow_path(root: Path, lesson_id: str) -> Path:
-    """Where the lesson's follow-along file is in a workspace."""
-    return Path(root) / "exercises" / lesson_id / FILE
 
 
 def default_kernel(lesson_id: str, root: Path, data_dir: Path | None):
@@ -70,7 +65,7 @@ class FollowBook:
     def __init__(self, lesson_id: str, root: Path, data_dir: Path | None = None,
                  make_kernel: Callable | None = None):
         self.lesson_id = lesson_id
-        self.path = follow_path(root, lesson_id)
+        self.path = Path(root) / follow_file(lesson_id)
         self.cells: list[CellState] = []
         self.problem = ""
         """Why there are no cells to show (the file is missing, unreadable), or ''."""
