@@ -338,3 +338,21 @@ def test_the_real_kernel_runs_interrupts_and_restarts(follow):
             assert marks(pane) == ["never"] * 3 and pane.book.kernel.ran == []
 
     asyncio.run(go())
+
+
+def test_a_reread_matches_cells_by_source_then_title_then_place(tmp_path):
+    """The book's rule, without the app: moved cells keep their state, edited ones go stale, new ones
+    start not run, and the first changed cell is the one returned."""
+    from tutor.app.widgets.follow_book import FollowBook
+
+    book = FollowBook("toy", tmp_path)
+    book.reload("# %% a\nx = 1\n# %% b\ny = 2\n# %% c\nz = 3\n")
+    for s in book.cells:
+        s.mark, s.ran_source, s.outputs = "ran", s.cell.source, [f"out {s.cell.title}"]
+    first = book.reload("# %% c\nz = 3\n# %% new\nw = 0\n# %% a\nx = 10\n# %% b\ny = 2\n")
+    assert [s.cell.title for s in book.cells] == ["c", "new", "a", "b"]
+    assert [("stale" if s.stale else s.mark) for s in book.cells] == ["ran", "never", "stale", "ran"]
+    assert [s.outputs for s in book.cells] == [["out c"], [], ["out a"], ["out b"]]
+    assert first == 1 and [s.cell.index for s in book.cells] == [0, 1, 2, 3]
+    kept = [s.key for s in book.cells]
+    assert book.reload(book.text) is None and [s.key for s in book.cells] == kept  # nothing changed

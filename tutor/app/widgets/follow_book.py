@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -78,6 +79,8 @@ class FollowBook:
         self._make_kernel = make_kernel or (lambda: default_kernel(lesson_id, root, data_dir))
         self.kernel = None
         self.kernel_problem = ""
+        self.started_at = 0.0
+        """When the cell running now started (its time is shown while it runs)."""
         self.last_started: int | None = None
         """The key of the cell that started last (the tab keeps it in view while its output comes)."""
         self.busy = False
@@ -162,6 +165,12 @@ class FollowBook:
             except Exception as e:  # noqa: BLE001 - the tab says why, the app goes on
                 self.kernel_problem = f"the kernel cannot start: {type(e).__name__}: {printable(e)}"
         return self.kernel
+
+    def running_for(self) -> str:
+        """How long the running cell has run, and what stops it: '' when none runs."""
+        if not self.busy or not any(s.mark == "running" for s in self.cells):
+            return ""
+        return f"{time.monotonic() - self.started_at:.0f} s (i interrupts, ctrl+r restarts)"
 
     def limits(self) -> str:
         k = self.ensure_kernel()
@@ -281,7 +290,7 @@ class FollowBook:
             elif what == "start":
                 state.mark, state.outputs, state.old = "running", [], False
                 state.ran_source, state.elapsed_s = data, None
-                self.last_started = key
+                self.last_started, self.started_at = key, time.monotonic()
                 self.status = f"running cell {state.cell.index + 1}…"
             elif what == "output":
                 self._output(state, data)

@@ -10,6 +10,8 @@ obeyed); panels from `show()` are drawn by the app's panel renderers (`panels.py
 
 from __future__ import annotations
 
+import time
+
 from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
@@ -33,7 +35,8 @@ MARKS = {  # mark -> (symbol, style, words)
     "running": ("▶", "bold cyan", "running"),
     "ran": ("●", "green", "ran"),
     "error": ("✗", "red", "raised"),
-    "stale": ("◐", "yellow", "edited since it ran: the kernel holds the old version"),
+    "stale": ("◐", "yellow", "edited since it ran"),
+    "interrupted": ("✗", "red", "interrupted"),
 }
 STYLES = {"stdout": "", "stderr": "yellow", "value": "cyan", "error": "red", "restarted": "bold red"}
 
@@ -41,24 +44,29 @@ STYLES = {"stdout": "", "stderr": "yellow", "value": "cyan", "error": "red", "re
 def head(state, current: bool) -> Text:
     """The cell's first line: marker, number, title, where it is in the file, its time."""
     mark = "stale" if state.stale else state.mark
+    if mark == "error" and any(o.kind == "error" and "KeyboardInterrupt" in o.text for o in state.outputs):
+        mark = "interrupted"
     symbol, style, words = MARKS[mark]
     c = state.cell
     text = Text.assemble(("▌" if current else " ", "bold magenta"),
                          (f"{symbol} ", style), (f"[{c.index + 1}] ", "bold"),
                          (printable(c.title) or "(untitled)", "bold" if c.title else "dim italic"))
     text.append(f"   line {c.line}", style="dim")
+    if state.elapsed_s is not None and mark in ("ran", "error", "stale", "interrupted"):
+        text.append(f"   {state.elapsed_s:.2f} s", style="dim")
     if mark not in ("ran", "never"):
         text.append(f"   {words}", style=style)
-    if state.elapsed_s is not None and mark in ("ran", "error", "stale"):
-        text.append(f"   {state.elapsed_s:.2f} s", style="dim")
     return text
 
 
 def preview(source: str) -> Syntax | Text:
-    """The cell's first lines (blank lines before them left out) and how many more there are."""
+    """The cell's first lines of code (the comments and blank lines before them left out, unless it
+    is all comments) and how many more there are."""
     lines = source.strip("\n").splitlines()
     if not any(line.strip() for line in lines):
-        return Text("  (empty: type the lecture's code here in your editor, e)", style="dim italic")
+        return Text("(empty: type the lecture's code here in your editor, e)", style="dim italic")
+    first = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")), 0)
+    lines = lines[first:]
     shown = "\n".join(lines[:PREVIEW_LINES])
     more = len(lines) - PREVIEW_LINES
     code = Syntax(printable_code(shown), "python", theme="monokai", background_color="default",
@@ -201,6 +209,7 @@ class FollowPane(Vertical):
         self._seen = -1
         self._problem = ""
         self._timer: Timer | None = None
+        self._tick = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="follow-status")
@@ -232,9 +241,7 @@ class FollowPane(Vertical):
             return
         self._seen = b.version
         self.current = max(0, min(self.current, len(b.cells) - 1))
-        status = Text(b.status or "ready: enter runs the current cell", style="bold")
-        status.append(f"   {b.limits()}", style="dim")
-        self.query_one("#follow-status", Static).update(status)
+        self._status()
         column = self.query_one(FollowCells)
         if list(self._boxes) != [s.key for s in b.cells] or self._problem != b.problem:
             # cells came, went or moved: a new column in file order (the book keeps what they hold)
@@ -247,12 +254,23 @@ class FollowPane(Vertical):
         for i, s in enumerate(b.cells):
             self._boxes[s.key].draw(i == self.current, width)
 
+    def _status(self) -> None:
+        b = self.book
+        status = Text(b.status or "ready: enter runs the current cell", style="bold")
+        if running := b.running_for():
+            status.append(f" {running}", style="cyan")
+        status.append(f"   {b.limits()}", style="dim")
+        self.query_one("#follow-status", Static).update(status)
+
     def _drain_soon(self) -> None:
         if self._timer is None:
             self._timer = self.set_interval(DRAIN_S, self._drain)
 
     def _drain(self) -> None:
         if not self.book.drain():
+            if self.book.busy and (tick := int(time.monotonic())) != self._tick:  # the running time, each second
+                self._tick = tick
+                self._status()
             return
         self.redraw()
         if self.book.last_started in self._boxes:  # the output coming in is in view, as in a notebook
