@@ -1,7 +1,7 @@
 """Provides `parse` (a percent-format file as cells) and `defined_names` (which cell binds a name).
 
 The percent format is the one VS Code, Spyder and Jupytext read: a line starting `# %%` opens a
-cell, the rest of that line is its title (a `[markdown]`-style tag is not part of it). Code above
+cell, the rest of that line is its title (a `[markdown]` tag is not part of it). Code above
 the first marker is a cell of its own, without a title.
 """
 
@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 MARKER = re.compile(r"^#\s?%%(?!%)(.*)$")
-TAG = re.compile(r"\s*\[[A-Za-z]+\]\s*")
+TAG = re.compile(r"\s*\[(?:markdown|md|raw)\]\s*")
+"""Jupytext's cell-type tag; any other brackets are the title's own (`C[X]`)."""
 
 
 @dataclass(frozen=True)

@@ -172,14 +172,15 @@ class Kernel:
             self.proc, self._why_killed = proc, None
             self._lines, self._err = LineReader(MAX_LINE), codecs.getincrementaldecoder("utf-8")("replace")
         self._send(request)
-        deadline = time.monotonic() + START_TIMEOUT_S
+        deadline, tail = time.monotonic() + START_TIMEOUT_S, ""
         for kind, m in self._read(lambda: deadline):
             if kind == "message" and m["kind"] == "ready":
                 self.layers = m["layers"]
                 return
             if kind == "message":
                 raise _Restart(f"the kernel sent {m['kind']!r} before it was ready")
-        raise _Restart("the kernel did not start")
+            tail = (tail + m)[-2000:]
+        raise _Restart(self._why_killed or "the kernel did not start" + (f": {tail.strip()}" if tail.strip() else ""))
 
     def _send(self, request: dict) -> None:
         try:
