@@ -356,3 +356,28 @@ def test_a_reread_matches_cells_by_source_then_title_then_place(tmp_path):
     assert first == 1 and [s.cell.index for s in book.cells] == [0, 1, 2, 3]
     kept = [s.key for s in book.cells]
     assert book.reload(book.text) is None and [s.key for s in book.cells] == kept  # nothing changed
+
+
+def test_e_on_the_tab_edits_the_follow_along_file_and_rereads_it(follow, tmp_path, monkeypatch):
+    """e hands the follow-along file (not the exercise) to $EDITOR; what was saved there is shown on return."""
+    import contextlib
+
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nprintf '# %%%% Typed in the editor\\nprint(1)\\n' >> \"$1\"\n")
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+
+    async def go():
+        app = follow()
+        app.suspend = contextlib.nullcontext  # the headless test driver cannot suspend
+        async with app.run_test(size=(120, 40)) as pilot:
+            pane = await open_tab(pilot)
+            exercise = app.session.workspace.root / "exercises/toy/scale.py"
+            before = exercise.read_text()
+            await pilot.press("e")
+            assert await wait_for(pilot, lambda: len(pane.book.cells) == 6)
+            assert pane.book.cells[5].cell.title == "Typed in the editor" and pane.current == 5
+            assert await wait_text(pilot, "Typed in the editor")
+            assert exercise.read_text() == before  # the exercise was not the file edited
+
+    asyncio.run(go())
