@@ -182,15 +182,28 @@ class Kernel:
         self.emit({"kind": "done", "elapsed_s": round(time.monotonic() - start, 6)})
 
 
+def _data_size() -> int:
+    """Bytes of private writable memory mapped now (VmData), which RLIMIT_DATA counts."""
+    try:
+        with open("/proc/self/status") as f:
+            kb = next(int(line.split()[1]) for line in f if line.startswith("VmData:"))
+        return kb * 1024
+    except (OSError, ValueError, StopIteration):
+        return 0
+
+
 def _limit_memory(memory_mb: int) -> str | None:
-    """The address space capped at what is mapped now (torch imported) plus `memory_mb`."""
+    """Private memory (the heap and anonymous maps: tensors, arrays) capped at what the kernel
+    holds now plus `memory_mb`. RLIMIT_DATA rather than the grader's RLIMIT_AS: library code
+    (torch's is large) is not charged, so torch can be imported by the first cell that wants it,
+    after the limit, and a kernel starts in a fraction of the time."""
     import resource
 
-    from tutor.grader.sandbox import LINUX, _address_space, _limit
+    from tutor.grader.sandbox import LINUX, _limit
 
     if not LINUX:
         return None
-    _limit(resource.RLIMIT_AS, _address_space() + memory_mb * 1024 * 1024)
+    _limit(resource.RLIMIT_DATA, _data_size() + memory_mb * 1024 * 1024)
     return f"memory {memory_mb} MB"
 
 
@@ -209,9 +222,6 @@ def main() -> int:
         from tutor.training.child import confine
 
         layers = confine(request.get("workspace"))
-    import numpy  # noqa: F401 - imported before the memory limit, which is headroom above them
-    import torch  # noqa: F401
-
     limit = _limit_memory(int(request["memory_mb"]))
     layers += [limit] if limit else []
     from tutor.follow import kit
