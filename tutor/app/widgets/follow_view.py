@@ -150,7 +150,7 @@ class CellBox(Vertical):
         key = (s.cell.source, width)
         if self._drawn is None or self._drawn[0] != key:
             self.query_one(".cell-source", Static).update(preview(s.cell.source))
-        outputs = (tuple(id(o) for o in s.outputs), width)
+        outputs = (tuple(s.outputs), width)  # the outputs themselves, held: an id is never reused here
         if self._drawn is not None and self._drawn[1] == outputs:
             self._drawn = (key, outputs)
             return
