@@ -381,3 +381,23 @@ def test_e_on_the_tab_edits_the_follow_along_file_and_rereads_it(follow, tmp_pat
             assert exercise.read_text() == before  # the exercise was not the file edited
 
     asyncio.run(go())
+
+
+def test_tabs_stay_where_the_learner_put_them_at_80_columns(follow):
+    """At 80×24 the code view has focus on the Exercise tab; switching away must not bounce back to it
+    (its hidden neighbour took focus, which made its tab active again)."""
+    async def go():
+        app = follow()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("enter", "2")
+            assert await wait_for(pilot, lambda: app.focused is app.screen.query_one("#source"))
+            tabs = app.screen.query_one("#tabs")
+            for key, tab, widget in (("3", "follow", "#follow-cells"), ("1", "read", "#text"),
+                                     ("2", "work", "#source"), ("3", "follow", "#follow-cells")):
+                await pilot.press(key)
+                await pilot.pause(0.5)
+                assert (tabs.active, app.focused) == (tab, app.screen.query_one(widget)), key
+            await pilot.press("down")  # the cells' keys work there
+            assert await wait_for(pilot, lambda: app.screen.query_one("#follow-pane").current == 1)
+
+    asyncio.run(go())

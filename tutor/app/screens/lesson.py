@@ -230,15 +230,20 @@ class LessonScreen(Screen):
         self._focus_for(event.pane.id)
 
     def _focus_for(self, tab: str | None) -> None:
-        """Arrow keys and page keys act on what is shown: the text to read, or the exercises."""
+        """Arrow keys and page keys act on what is shown: the text to read, the follow-along cells, or
+        the exercises. Focused at once (not after a refresh): were the old pane's focused widget still
+        focused when it hides, Textual would hand focus to its neighbour in that pane, whose tab would
+        then become active again (the tabs bounced between the two at 80 columns)."""
         if tab == "read":
-            self.query_one("#text").focus()
+            target = self.query_one("#text")
         elif tab == "follow":
-            self.query_one("#follow-cells").focus()
+            target = self.query_one("#follow-cells")
         elif self.has_class("-tight"):
-            self.query_one("#source").focus()
+            target = self.query_one("#source")
         else:
-            self.query_one("#exercises").focus()
+            target = self.query_one("#exercises")
+        if self.focused is not target:
+            self.set_focus(target)
 
     def _need_exercise(self) -> Exercise | None:
         if self.exercise is None:
@@ -249,6 +254,7 @@ class LessonScreen(Screen):
         self.app.pop_screen()
 
     def action_tab(self, tab: str) -> None:
+        self._focus_for(tab)  # before the switch hides the focused widget (see _focus_for)
         self.query_one("#tabs", TabbedContent).active = tab
 
     def action_move(self, delta: int) -> None:
