@@ -5,7 +5,8 @@ cycles used to hide), not from what one run happens to import. The packages:
 
     tutor.cli, tutor.app            front ends: may import the core
     tutor.course, tutor.grader,     the headless core: returns data, never imports a front end
-    tutor.training, tutor.data      or Textual
+    tutor.training, tutor.data,     or Textual
+    tutor.follow
 
 `test_the_checker_fails_on_a_cycle_and_a_forbidden_import` shows the same checks failing on a small
 package written for it.
@@ -24,7 +25,7 @@ import pytest
 from tests.conftest import ROOT
 
 FRONT_ENDS = ("tutor.cli", "tutor.app")
-HEADLESS = ("tutor.course", "tutor.grader", "tutor.training", "tutor.data")
+HEADLESS = ("tutor.course", "tutor.grader", "tutor.training", "tutor.data", "tutor.follow")
 UI_LIBRARIES = ("textual", "rich", "plotext")
 
 

@@ -8,7 +8,7 @@ and raw writes to fd 1 or 2 land on the stderr pipe, which the parent shows as t
 that prints a JSON message only ever shows it.
 
 Requests, one JSON line each on a private copy of stdin: the first says how to start
-({"workspace", "filename", "memory_mb", "datasets", "confine"}), then {"op": "run", "source",
+({"workspace", "filename", "memory_mb", "datasets"}), then {"op": "run", "source",
 "first_line"} per cell. SIGINT interrupts the running cell (KeyboardInterrupt in it), never the
 kernel's own bookkeeping.
 """
@@ -157,7 +157,7 @@ class Kernel:
         text += "".join(traceback.format_exception_only(type(exc), exc))
         if isinstance(exc, KeyboardInterrupt):
             text = text.rstrip("\n") + " (interrupted)\n"
-        name = getattr(exc, "name", None) if isinstance(exc, NameError) else None
+        name = getattr(exc, "name", None) if isinstance(exc, (NameError, ImportError)) else None
         return {"kind": "error", "text": text[-MAX_ERROR:], "type": type(exc).__name__[:100],
                 "name": name if isinstance(name, str) else None}
 
@@ -174,7 +174,11 @@ class Kernel:
             finally:
                 self.armed = False
         except BaseException as exc:  # noqa: BLE001 - the cell's failure is its output
-            error = self._error(exc)
+            try:
+                error = self._error(exc)
+            except Exception:  # noqa: BLE001 - its message is learner code too (a __str__ that raises)
+                error = {"kind": "error", "text": f"{type(exc).__name__} (its message could not be shown)\n",
+                         "type": type(exc).__name__[:100], "name": None}
         self.pending = False
         self.flush()
         if error:
@@ -207,6 +211,22 @@ def _limit_memory(memory_mb: int) -> str | None:
     return f"memory {memory_mb} MB"
 
 
+def _end_with_the_parent(fd: int) -> None:
+    """Exits when the parent's end of the request pipe closes (the tutor ended, even mid-cell):
+    a runaway cell must not outlive the app that would have stopped it. Polls for the hang-up
+    only, so the main thread still reads every request."""
+    import select
+
+    def watch():
+        poller = select.poll()
+        poller.register(fd, 0)  # no events asked: POLLHUP and POLLERR are always reported
+        while True:
+            if any(ev & (select.POLLHUP | select.POLLERR) for _, ev in poller.poll()):
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent watch").start()
+
+
 def main() -> int:
     request = json.loads(sys.stdin.readline())
     out_fd, in_fd = os.dup(1), os.dup(0)  # the kernel's own channels
@@ -217,11 +237,9 @@ def main() -> int:
     # Ignored before the jail forks its keepers, so the SIGINT sent to the group reaches only the
     # jailed process's handler (set below) and never ends a keeper (which would kill the kernel).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    layers: list[str] = []
-    if request.get("confine", True):
-        from tutor.training.child import confine
+    from tutor.training.child import confine
 
-        layers = confine(request.get("workspace"))
+    layers = confine(request.get("workspace"))
     limit = _limit_memory(int(request["memory_mb"]))
     layers += [limit] if limit else []
     from tutor.follow import kit
@@ -230,6 +248,7 @@ def main() -> int:
     kit._sink, kit._datasets = kernel.panel, dict(request.get("datasets") or {})
     sys.stdout, sys.stderr = _Stream(kernel, "stdout"), _Stream(kernel, "stderr")
     signal.signal(signal.SIGINT, kernel.on_interrupt)
+    _end_with_the_parent(in_fd)
     kernel.emit({"kind": "ready", "layers": layers})
     commands = os.fdopen(in_fd, "rb")
     for line in iter(commands.readline, b""):

@@ -3,11 +3,10 @@
 Not jupyter_client/ipykernel: the learner's code must run in the training child's jail (no
 sockets, no new processes), where ZMQ, a heartbeat thread and ipykernel's subprocesses cannot; so
 the kernel is our own small process (tutor.follow.child) speaking JSON lines over pipes, like the
-training child. This side reads them as untrusted: lines bounded, decoded with the protocol's
-bounded decoder, each message checked (known kinds and keys, strings bounded, panels through
-tutor.training.events' validation); anything else ends the kernel. A cell's text is bounded here
-too, its time is limited, and a cell past the memory limit or its time restarts the kernel with
-a message saying which limit, and what they are.
+training child. This side reads them as untrusted (lines bounded, each message checked by
+tutor.follow.messages; anything else ends the kernel). A cell's text is bounded here too, its
+time is limited, and a cell past the memory limit or its time restarts the kernel with a message
+saying which limit, and what they are.
 """
 
 from __future__ import annotations
@@ -26,14 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from tutor.course.workspace import follow_file
 from tutor.follow.cells import Cell, defined_names, parse
-from tutor.grader import protocol
-from tutor.training.events import EventError, LineReader, _panels
+from tutor.follow.messages import MAX_LINE, MAX_TEXT, parse_message
+from tutor.training.events import EventError, LineReader
 
-FILE = "follow_along.py"
-MAX_LINE = 4 * 1024 * 1024
-MAX_TEXT = 64 * 1024
-"""Characters of text one cell shows (its child cuts there too; this side does not trust it to)."""
 CUT = "… (output cut)"
 MAX_PANELS = 16
 START_TIMEOUT_S = 90.0
@@ -60,7 +56,7 @@ class _Restart(Exception):
 
 def follow_path(workspace: Path, lesson_id: str) -> Path:
     """The lesson's follow-along file in the workspace."""
-    return Path(workspace) / "exercises" / lesson_id / FILE
+    return Path(workspace) / follow_file(lesson_id)
 
 
 def _datasets(lesson_id: str, path: Path, data_dir: Path | None) -> dict[str, dict]:
@@ -89,61 +85,38 @@ def _datasets(lesson_id: str, path: Path, data_dir: Path | None) -> dict[str, di
     return found
 
 
-def _text(value, where: str, limit: int) -> str:
-    if not isinstance(value, str) or len(value) > limit:
-        raise EventError(f"{where}: not a string of at most {limit:,} characters")
-    return value
+class _Budget:
+    """One cell's share of text: MAX_TEXT characters, then one "… (output cut)" and nothing."""
 
+    def __init__(self):
+        self.left = MAX_TEXT
 
-def _message(line: bytes) -> dict:
-    """One line from the child as a checked message."""
-    try:
-        m = protocol.decode(line)
-    except protocol.ProtocolError as e:
-        raise EventError(f"not a message ({e})") from None
-    if not isinstance(m, dict) or not isinstance(m.get("kind"), str):
-        raise EventError("not a message")
-    kind = m["kind"]
-    keys = {"stdout": {"text"}, "stderr": {"text"}, "value": {"text"}, "panel": {"title", "panel"},
-            "error": {"text", "type", "name"}, "done": {"elapsed_s"}, "ready": {"layers"}}.get(kind)
-    if keys is None or set(m) - keys - {"kind"}:
-        raise EventError(f"unknown message {kind[:40]!r} or key")
-    out = {"kind": kind}
-    if "text" in keys:
-        out["text"] = _text(m.get("text", ""), kind, MAX_TEXT + 100)
-    if kind == "panel":
-        title = _text(m.get("title"), "panel title", 200)
-        out["panel"] = {**_panels({title: m.get("panel")})[title], "title": title}
-    elif kind == "error":
-        out["type"] = _text(m.get("type", ""), "error type", 100)
-        out["name"] = None if m.get("name") is None else _text(m["name"], "error name", 200)
-    elif kind == "done":
-        s = m.get("elapsed_s")
-        if type(s) not in (int, float) or not 0 <= s < 1e9:
-            raise EventError("done: elapsed_s is not a time")
-        out["elapsed_s"] = float(s)
-    elif kind == "ready":
-        layers = m.get("layers")
-        if not isinstance(layers, list) or len(layers) > 32:
-            raise EventError("ready: layers is not a list")
-        out["layers"] = [_text(x, "layer", 200) for x in layers]
-    return out
+    def take(self, kind: str, text: str) -> Iterator[Output]:
+        if self.left <= 0:
+            return
+        if len(text) >= self.left:
+            text = text[:self.left] + "\n" + CUT + "\n"
+        self.left -= len(text)
+        yield Output(kind, text)
 
 
 class Kernel:
     """One lesson's kernel: a jailed child that keeps its namespace between cells."""
 
     def __init__(self, lesson_id: str, workspace: Path, *, data_dir: Path | None = None,
-                 memory_mb: int = 2048, cell_timeout_s: float = 120.0, confine: bool = True):
+                 memory_mb: int = 2048, cell_timeout_s: float = 120.0):
         self.lesson_id, self.workspace, self.data_dir = lesson_id, Path(workspace), data_dir
         self.memory_mb, self.cell_timeout_s = memory_mb, cell_timeout_s
-        self.confine = confine
         self.ran: list[int] = []
         self.layers: list[str] = []
         """The jail's layers as the running child reported them ([] before it starts)."""
         self.proc: subprocess.Popen | None = None
         self._lock = threading.Lock()
+        self._run_lock = threading.Lock()
         self._running = False
+        """A run is on (from its start, the kernel's start included, to its end)."""
+        self._executing = False
+        """The kernel is running the cell's code (what an interrupt can stop)."""
         self._interrupted_at: float | None = None
         self._why_killed: str | None = None
 
@@ -165,8 +138,8 @@ class Kernel:
         proc = subprocess.Popen([sys.executable, "-m", "tutor.follow.child"], stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd,
                                 start_new_session=True)
-        request = {"workspace": str(self.workspace), "memory_mb": self.memory_mb, "confine": self.confine,
-                   "filename": f"exercises/{self.lesson_id}/{FILE}",
+        request = {"workspace": str(self.workspace), "memory_mb": self.memory_mb,
+                   "filename": follow_file(self.lesson_id),
                    "datasets": _datasets(self.lesson_id, self.path, self.data_dir)}
         with self._lock:
             self.proc, self._why_killed = proc, None
@@ -208,7 +181,7 @@ class Kernel:
                     yield "stderr", self._err.decode(chunk)
                 else:
                     for line in self._lines.feed(chunk):
-                        yield "message", _message(line)
+                        yield "message", parse_message(line)
 
     def _drain_stderr(self) -> Iterator[str]:
         """The stderr pipe's bytes already written (never waits)."""
@@ -250,10 +223,17 @@ class Kernel:
 
     # -- running a cell ---------------------------------------------------------------------
     def run(self, cell: Cell) -> Iterator[Output]:
-        """The cell's outputs as they come; starts the child if needed; ends with "done" or "restarted"."""
+        """The cell's outputs as they come; starts the child if needed; ends with "done" or "restarted".
+
+        One cell at a time (another run meanwhile raises RuntimeError). A run left before its end
+        (the generator closed) kills the kernel: its cell may still be changing the state.
+        """
+        if not self._run_lock.acquire(blocking=False):
+            raise RuntimeError("a cell is already running in this kernel")
         self._interrupted_at = None
         with self._lock:
             self._running = True
+        finished = False
         try:
             if not self._alive():
                 self._reap()
@@ -262,21 +242,30 @@ class Kernel:
                                            "without the earlier cells' state)\n")
                 self.ran = []
                 self._start()
-            yield from self._run(cell)
+            for out in self._run(cell):
+                finished = out.kind == "done"
+                yield out
         except _Restart as e:
+            finished = True
             yield self._restarted(str(e))
         except TimeoutError:
+            finished = True
             if self._interrupted_at is not None:
                 yield self._restarted("the cell did not stop when interrupted")
             else:
                 yield self._restarted(f"the cell ran past its time limit of {self.cell_timeout_s:g} s")
         except EventError as e:
+            finished = True
             yield self._restarted(f"the kernel sent a malformed message ({e})")
         finally:
+            if not finished:
+                self._kill("a cell's run was left before it ended")
+                self.ran = []
             with self._lock:
-                self._running = False
-            if not self._alive():
-                self._reap()
+                self._running = self._executing = False
+            if not finished or not self._alive():
+                self._reap()  # this thread was the pipes' only reader
+            self._run_lock.release()
 
     def _deadline(self, start: float) -> float:
         if self._interrupted_at is not None:
@@ -284,16 +273,17 @@ class Kernel:
         return start + self.cell_timeout_s
 
     def _run(self, cell: Cell) -> Iterator[Output]:
+        self._interrupted_at = None  # one sent while the kernel was starting meant nothing
         self._send({"op": "run", "source": cell.source, "first_line": cell.first_line})
-        start, left, panels = time.monotonic(), MAX_TEXT, 0
+        self._executing = True
+        start, panels = time.monotonic(), 0
+        budget = _Budget()
         for kind, m in self._read(lambda: self._deadline(start)):
             if kind == "stderr":
                 m = {"kind": "stderr", "text": m}
             what = m["kind"]
-            if what in ("stdout", "stderr", "value") and left > 0:
-                text = m["text"] if len(m["text"]) < left else m["text"][:left] + "\n" + CUT + "\n"
-                left -= len(text)
-                yield Output(what, text)
+            if what in ("stdout", "stderr", "value"):
+                yield from budget.take(what, m["text"])
             elif what == "panel" and panels < MAX_PANELS:
                 panels += 1
                 yield Output("panel", panel=m["panel"])
@@ -303,10 +293,7 @@ class Kernel:
                 yield Output("error", m["text"] + self._hint(cell, m))
             elif what == "done":
                 for text in self._drain_stderr():  # what the cell wrote to fd 1 or 2 before it ended
-                    if left > 0:
-                        text = text if len(text) < left else text[:left] + "\n" + CUT + "\n"
-                        left -= len(text)
-                        yield Output("stderr", text)
+                    yield from budget.take("stderr", text)
                 self.ran.append(cell.index)
                 yield Output("done", elapsed_s=m["elapsed_s"])
                 return
@@ -316,13 +303,21 @@ class Kernel:
 
     def _ended(self) -> str:
         code = self.proc.wait() if self.proc else None
-        how = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
-        note = " (a cell that needs more than the memory limit can end it so)" if code and code < 0 else ""
-        return f"the kernel process ended ({how}){note}"
+        # The jail's keeper exits as 128 + the signal that ended the kernel (sandbox._keep_until_done).
+        signum = -code if code is not None and code < 0 else code - 128 if code and code > 128 else None
+        if signum:
+            return (f"the kernel process was ended by signal {signum} (a cell that needs more than "
+                    "the memory limit can end it so)")
+        return f"the kernel process ended (exit {code})"
 
     def _hint(self, cell: Cell, m: dict) -> str:
-        """For a NameError: the cell that binds the name, when it has not run since the restart."""
+        """A line after the error for what typing along from a notebook runs into: a name an
+        unrun cell binds, matplotlib (not here: show() draws), a notebook's %magic."""
         name = m.get("name")
+        if m["type"] == "ModuleNotFoundError" and name and name.split(".")[0] == "matplotlib":
+            return "matplotlib is not in the tutor: show(x) draws here (plt.imshow(N) is show(N))\n"
+        if m["type"] == "SyntaxError" and re.search(r"^\s*[%!]", cell.source, re.M):
+            return "lines starting with % or ! are notebook commands (IPython), not Python: leave them out\n"
         if m["type"] != "NameError" or not name:
             return ""
         try:
@@ -350,7 +345,7 @@ class Kernel:
         """KeyboardInterrupt in the running cell; one that does not stop restarts the kernel."""
         with self._lock:
             proc = self.proc
-        if self._running and proc and proc.poll() is None:
+        if self._executing and proc and proc.poll() is None:
             self._interrupted_at = time.monotonic()
             try:
                 os.killpg(proc.pid, signal.SIGINT)  # the jail's keepers ignore it; the kernel's handler does not

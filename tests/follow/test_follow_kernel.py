@@ -100,3 +100,63 @@ def test_output_is_bounded(notebook):
     assert len(shown) < 70_000 and shown.rstrip().endswith("… (output cut)")
     out = notebook.cell("next", "print('fresh budget')")
     assert text(out) == "fresh budget\n"
+
+
+def test_a_cell_run_out_of_order_says_which_cell_it_depends_on(notebook):
+    notebook.add("setup", "import torch")
+    notebook.add("Counting bigrams", "N = torch.zeros((27, 27))")
+    uses = notebook.add("use", "N.sum()")
+    out = notebook.run(uses)
+    assert "N is defined in cell 2 (“Counting bigrams”), which has not run since the restart" in text(out, "error")
+    notebook.run(0)
+    assert "N is defined in cell 2" in text(notebook.run(uses), "error")
+    notebook.run(1)
+    assert text(notebook.run(uses), "value").startswith("tensor of shape (), float32")
+
+
+def test_what_typing_along_from_a_notebook_runs_into_is_explained(notebook):
+    error = text(notebook.cell("plot", "import matplotlib.pyplot as plt"), "error")
+    assert "ModuleNotFoundError" in error and "show(x) draws here" in error
+    error = text(notebook.cell("magic", "%matplotlib inline\nx = 1"), "error")
+    assert "SyntaxError" in error and "notebook commands" in error
+    out = notebook.cell("exit", "import sys\nsys.exit(3)")
+    assert out[-1].kind == "done" and "SystemExit: 3" in text(out, "error")
+    assert text(notebook.cell("input", "input('name? ')"), "error").strip().endswith("EOFError: EOF when reading a line")
+    assert text(notebook.cell("alive", "'alive'"), "value") == "'alive'"
+
+
+def test_one_cell_at_a_time_and_a_run_left_halfway_ends_the_kernel(notebook):
+    notebook.cell("state", "kept = 1")
+    index = notebook.add("slow", "import time\nprint('started', flush=True)\ntime.sleep(30)")
+    run = notebook.kernel.run(notebook.cells()[index])
+    assert next(run).text == "started\n"
+    try:
+        next(notebook.kernel.run(notebook.cells()[0]))
+        raise AssertionError("a second run started")
+    except RuntimeError as e:
+        assert "already running" in str(e)
+    run.close()  # the caller left: the cell may still be changing the state, so the kernel goes
+    assert notebook.kernel.ran == []
+    out = notebook.cell("after", "kept")
+    assert "NameError" in text(out, "error") and "has not run since the restart" in text(out, "error")
+
+
+def test_a_runaway_cell_ends_with_the_tutor(notebook):
+    """When the tutor is gone (its end of the request pipe closed), the kernel exits mid-cell."""
+    notebook.cell("warm", "x = 0")
+    index = notebook.add("runaway", "print('looping', flush=True)\nwhile True:\n    x += 1")
+    run = notebook.kernel.run(notebook.cells()[index])
+    assert next(run).text == "looping\n"
+    proc = notebook.kernel.proc
+    proc.stdin.close()  # what the tutor's death does to the pipe
+    deadline = time.monotonic() + 10
+    while proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is not None, "the kernel outlived its parent's pipe"
+    assert list(run)[-1].kind == "restarted"
+
+
+def test_an_exception_whose_message_raises_is_still_an_error(notebook):
+    out = notebook.cell("odd", "class Odd(Exception):\n    def __str__(self):\n        raise ValueError('no')\nraise Odd()")
+    assert out[-1].kind == "done" and "Odd" in text(out, "error")
+    assert text(notebook.cell("alive", "'alive'"), "value") == "'alive'"
