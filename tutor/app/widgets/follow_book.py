@@ -243,6 +243,7 @@ class FollowBook:
             gen = self._gen
         try:
             self.kernel.restart()
+            self._idle.wait(RESTART_WAIT_S)  # the killed cell's run ends before the next may start
             self._push(gen, None, "restarted", "")
         except Exception as e:  # noqa: BLE001
             self._push(gen, None, "crash", f"restart failed: {type(e).__name__}: {e}")
