@@ -254,8 +254,10 @@ class LessonScreen(Screen):
         self.app.pop_screen()
 
     def action_tab(self, tab: str) -> None:
-        self._focus_for(tab)  # before the switch hides the focused widget (see _focus_for)
-        self.query_one("#tabs", TabbedContent).active = tab
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active != tab:  # focus moves only with the tab (h on the feedback leaves it there)
+            self._focus_for(tab)  # before the switch hides the focused widget (see _focus_for)
+            tabs.active = tab
 
     def action_move(self, delta: int) -> None:
         exs = self.lesson.exercises
