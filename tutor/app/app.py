@@ -23,7 +23,7 @@ from tutor.app.messages import (Changed, ExerciseReset, ExerciseShown, FileSaved
 from tutor.app.session import Session
 from tutor.course import rules
 from tutor.course.model import Course, Exercise, Lesson
-from tutor.course.workspace import Workspace
+from tutor.course.workspace import FOLLOW, Workspace
 
 if TYPE_CHECKING:
     from tutor.app.live import LiveRun  # numpy comes with it: imported once a run starts
@@ -54,6 +54,8 @@ class ZeroHeroApp(App[int]):
     live: var[LiveRun | None] = var(None)
     """The training run in progress or last ended, app-wide."""
     trained: var[int] = var(0)
+    follow_saved: var[Path | None] = var(None, always_update=True)
+    """The latest follow-along file seen written (not an exercise: re-read by its tab, never graded)."""
     """Bumped when the live run's state or data changed, at most every REDRAW_S: the train view redraws."""
 
     def __init__(self, course: Course, session: Session | None, *, grader_factory=None,
@@ -224,6 +226,8 @@ class ZeroHeroApp(App[int]):
         ex = self.session.exercise_for(message.path)
         if ex is not None:
             self.check_changed(ex, "saved")
+        elif message.path.name == FOLLOW:
+            self.follow_saved = message.path
 
     @on(GradeRequested)
     def _grade_requested(self, message: GradeRequested) -> None:
@@ -367,6 +371,7 @@ class ZeroHeroApp(App[int]):
             self.live.stop()
         if self.session is not None:
             self.session.close_grader()
+            self.session.close_follow()
 
     def on_unmount(self) -> None:
         self.shutdown()

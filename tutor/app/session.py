@@ -6,7 +6,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from tutor.course import rules
 from tutor.course.model import Course, Exercise, Lesson, TrainRun
@@ -36,6 +36,24 @@ class Session:
     data_dir: Path | None = None
     last_verdicts: dict[str, Any] = field(default_factory=dict)
     """The latest verdict per exercise id, this session (progress keeps only summaries)."""
+    follow_books: dict[str, Any] = field(default_factory=dict)
+    """Lesson id -> its `FollowBook` (kernel, cells, outputs), kept while the app runs."""
+    kernel_factory: Callable[[Lesson], Any] | None = None
+    """Makes a lesson's follow-along kernel (tests give a fake); default `tutor.follow.kernel.Kernel`."""
+
+    def follow_book(self, lesson: Lesson):
+        """The lesson's follow-along notebook, made on first use (its kernel starts on the first run)."""
+        if lesson.id not in self.follow_books:
+            from tutor.app.widgets.follow_book import FollowBook
+
+            make = (lambda: self.kernel_factory(lesson)) if self.kernel_factory else None
+            self.follow_books[lesson.id] = FollowBook(lesson.id, self.workspace.root, self.data_dir, make)
+        return self.follow_books[lesson.id]
+
+    def close_follow(self) -> None:
+        """Ends every follow-along kernel (quitting)."""
+        for book in self.follow_books.values():
+            _quietly(book.close)
 
     def close_grader(self) -> None:
         """Kills the grader server and its children now, even with a check in flight.

@@ -14,6 +14,7 @@ from tutor.app import keys
 from tutor.app.messages import (ExerciseReset, ExerciseShown, GradeRequested, HintRequested,
                                 TrainViewRequested)
 from tutor.app.widgets.exercise_list import STYLES, ExerciseList
+from tutor.app.widgets.follow_view import FollowPane
 from tutor.app.widgets.hint_panel import HintPanel
 from tutor.app.widgets.lesson_text import LessonText
 from tutor.app.widgets.source_view import SourceView
@@ -61,6 +62,8 @@ class LessonScreen(Screen):
                         with VerticalScroll(id="feedback"):
                             yield VerdictPanel(id="verdict")
                             yield HintPanel(id="hints")
+                with TabPane("Follow along", id="follow"):
+                    yield FollowPane(self.app.session.follow_book(self.lesson), id="follow-pane")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -76,6 +79,7 @@ class LessonScreen(Screen):
         self.watch(self.app, "grading", self._grading, init=False)
         self.watch(self.app, "verdict", self._verdict, init=False)
         self.watch(self.app, "changed", self._changed, init=False)
+        self.watch(self.app, "follow_saved", self._follow_saved, init=False)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
@@ -84,6 +88,7 @@ class LessonScreen(Screen):
     def on_screen_resume(self) -> None:
         self._refresh_list()  # verdicts that came while away are shown already; the source may have moved
         self.query_one("#source", SourceView).reload()
+        self.query_one("#follow-pane", FollowPane).reload()
 
     # -- showing ------------------------------------------------------------------------------
     def _refresh_list(self) -> None:
@@ -206,6 +211,11 @@ class LessonScreen(Screen):
         if change.what == "hint":  # the new tier is last: bring it into view once it is laid out
             self.call_after_refresh(lambda: self.query_one("#feedback").scroll_end(animate=False))
 
+    def _follow_saved(self, path) -> None:
+        pane = self.query_one("#follow-pane", FollowPane)
+        if path is not None and path == pane.book.path:
+            pane.reload()
+
     def lesson_exercise(self, exercise_id: str) -> Exercise | None:
         return next((e for e in self.lesson.exercises if e.id == exercise_id), None)
 
@@ -220,13 +230,20 @@ class LessonScreen(Screen):
         self._focus_for(event.pane.id)
 
     def _focus_for(self, tab: str | None) -> None:
-        """Arrow keys and page keys act on what is shown: the text to read, or the exercises."""
+        """Arrow keys and page keys act on what is shown: the text to read, the follow-along cells, or
+        the exercises. Focused at once (not after a refresh): were the old pane's focused widget still
+        focused when it hides, Textual would hand focus to its neighbour in that pane, whose tab would
+        then become active again (the tabs bounced between the two at 80 columns)."""
         if tab == "read":
-            self.query_one("#text").focus()
+            target = self.query_one("#text")
+        elif tab == "follow":
+            target = self.query_one("#follow-cells")
         elif self.has_class("-tight"):
-            self.query_one("#source").focus()
+            target = self.query_one("#source")
         else:
-            self.query_one("#exercises").focus()
+            target = self.query_one("#exercises")
+        if self.focused is not target:
+            self.set_focus(target)
 
     def _need_exercise(self) -> Exercise | None:
         if self.exercise is None:
@@ -237,7 +254,10 @@ class LessonScreen(Screen):
         self.app.pop_screen()
 
     def action_tab(self, tab: str) -> None:
-        self.query_one("#tabs", TabbedContent).active = tab
+        tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active != tab:  # focus moves only with the tab (h on the feedback leaves it there)
+            self._focus_for(tab)  # before the switch hides the focused widget (see _focus_for)
+            tabs.active = tab
 
     def action_move(self, delta: int) -> None:
         exs = self.lesson.exercises
@@ -277,9 +297,15 @@ class LessonScreen(Screen):
         self.post_message(TrainViewRequested(self.lesson))
 
     def action_edit(self) -> None:
+        from tutor.app.editor import edit
+
+        if self.query_one("#tabs", TabbedContent).active == "follow":  # the follow-along file, then re-read
+            pane = self.query_one("#follow-pane", FollowPane)
+            if (problem := edit(self.app, pane.book.path)) is not None:
+                self.notify(problem[1], title=problem[0], severity="warning", timeout=12, markup=False)
+            return pane.reload()
         if not (ex := self._need_exercise()):
             return
-        from tutor.app.editor import edit
 
         path = self.app.session.workspace.file(ex)
         problem = edit(self.app, path)
