@@ -149,3 +149,26 @@ def solution_path(course: Course, exercise: Exercise) -> Path:
     lesson = course.lesson(exercise.lesson)
     folder = lesson.path if lesson is not None else course.root / exercise.lesson
     return folder / exercise.solution_file
+
+
+# -- bug hunts ------------------------------------------------------------------------------
+DRILL = "bug hunt"
+"""How every list names a drill, beside its title (a challenge has its ★)."""
+
+
+def drills(course: Course) -> tuple[Exercise, ...]:
+    """Every drill (bug hunt) of the course, in course order: the course screen lists them together."""
+    return tuple(e for l in course.lessons for e in lesson_order(l) if e.drill)
+
+
+def drill_run(lesson: Lesson, exercise: Exercise) -> TrainRun | None:
+    """The run that trains a drill's script: the run named like the drill, else one that uses it."""
+    return (next((r for r in lesson.runs if r.name == exercise.name), None)
+            or next((r for r in lesson.runs if exercise.id in r.uses), None))
+
+
+def run_exercises(lesson: Lesson, run: TrainRun) -> tuple[Exercise, ...]:
+    """The exercises whose code a run trains: those it uses, and the drill it is named after, whose
+    status at a run's time says what that run was (a failing drill's run is the broken script)."""
+    return tuple(e for e in lesson.exercises
+                 if e.id in run.uses or (e.drill and drill_run(lesson, e) == run))
