@@ -4,10 +4,48 @@ exercise, tied to the run that trains their script."""
 from __future__ import annotations
 
 import dataclasses
+import json
+import shutil
 from pathlib import Path
 
+from tests.conftest import FIXTURE_COURSE
 from tutor.course import rules
 from tutor.course.model import Course, Exercise, Lesson, TrainRun
+
+
+DRILL = '''
+[[exercises]]
+name = "hunt_fit"
+title = "Bug hunt: the fit that will not settle"
+drill = true
+file = "exercises/toy/hunt_fit.py"
+functions = ["train"]
+check = "hunt_fit"
+timeout_s = 30
+hints = ["Read the curve.", "Look at the update.", "Fix the sign."]
+'''
+
+SCRIPT = '''"""A toy training script with a mistake in it (the fixture course's bug hunt)."""
+
+
+def train(steps, seed, report=lambda step, loss: None):
+    w = 0.0
+    for k in range(steps):
+        loss = (w - 2.0) ** 2
+        w += 0.1 * 2 * (w - 2.0)
+        report(k + 1, loss)
+    return {"w": w}
+'''
+
+
+def drill_course(root: Path) -> Path:
+    """A copy of the fixture course at `root` whose toy lesson has one drill, toy.hunt_fit."""
+    shutil.copytree(FIXTURE_COURSE, root)
+    toml = root / "lessons" / "toy" / "lesson.toml"
+    head, runs = toml.read_text().split("[[runs]]", 1)
+    toml.write_text(head + DRILL + "\n[[runs]]" + runs)
+    (root / "exercises" / "toy" / "hunt_fit.py").write_text(SCRIPT)
+    return root
 
 
 def ex(lesson: str, name: str, **kw) -> Exercise:
@@ -50,3 +88,25 @@ def test_the_real_course_lists_its_drills_by_lesson(real_course):
     drills = rules.drills(real_course)
     numbers = [real_course.lesson(e.lesson).number for e in drills]
     assert numbers == sorted(numbers) and all(e.drill for e in drills)
+
+
+def test_zerohero_list_marks_drills_and_lists_them_alone(tmp_path):
+    """`zerohero list` marks a drill ("bug hunt", `"drill": true`); `--hunts` lists only drills."""
+    from tests.test_cli import zh
+
+    course = drill_course(tmp_path / "course")
+    assert zh("init", str(tmp_path / "ws"), cwd=tmp_path, course=course).returncode == 0
+    ws = tmp_path / "ws"
+    r = zh("list", cwd=ws, course=course)
+    assert r.returncode == 0, r.stderr
+    line = next(l for l in r.stdout.splitlines() if "toy.hunt_fit" in l)
+    assert line.split()[0] == "·" and line.rstrip().endswith("the fit that will not settle   [bug hunt]")
+    assert "toy.scale" in r.stdout
+    full = json.loads(zh("list", "--json", cwd=ws, course=course).stdout)["lessons"][0]["exercises"]
+    assert [(e["id"], e["drill"]) for e in full] == [("toy.scale", False), ("toy.grad", False), ("toy.hunt_fit", True)]
+    r = zh("list", "--hunts", cwd=ws, course=course)
+    assert r.returncode == 0 and "toy.hunt_fit" in r.stdout and "toy.scale" not in r.stdout
+    assert r.stdout.startswith("Bug hunts")
+    hunts = json.loads(zh("list", "--hunts", "--json", cwd=ws, course=course).stdout)["lessons"]
+    assert [l["id"] for l in hunts] == ["toy"]  # the lesson without a drill is left out
+    assert [e["id"] for e in hunts[0]["exercises"]] == ["toy.hunt_fit"] and hunts[0]["exercises"][0]["drill"]

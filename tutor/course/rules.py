@@ -156,6 +156,12 @@ DRILL = "bug hunt"
 """How every list names a drill, beside its title (a challenge has its ★)."""
 
 
+def symptom(exercise: Exercise) -> str:
+    """A drill's title without its "Bug hunt:" prefix (lists mark it as a bug hunt themselves)."""
+    head, sep, rest = exercise.title.partition(":")
+    return rest.strip() if sep and head.strip().lower() == DRILL and rest.strip() else exercise.title
+
+
 def drills(course: Course) -> tuple[Exercise, ...]:
     """Every drill (bug hunt) of the course, in course order: the course screen lists them together."""
     return tuple(e for l in course.lessons for e in lesson_order(l) if e.drill)

@@ -151,6 +151,9 @@ class LessonScreen(Screen):
 
         if not path.is_file():
             return f"{exercise.file} is not there. x restores the stub (any version of yours is kept in backups)."
+        if is_pristine(self.app.session.workspace, exercise) and exercise.drill:  # a script, not a stub
+            return ("A bug hunt: this script has a classic mistake in it. Run it (t), read the curve, then "
+                    "fix it in your editor (e) and save: it is checked on every save.")
         if is_pristine(self.app.session.workspace, exercise):
             return "Not started: this is the stub. Write it in your editor (e) and save: it is checked on every save."
         last = self.app.session.progress.attempts(exercise.id, 1)

@@ -1,0 +1,90 @@
+"""Bug hunts in the app: the course screen lists every drill with its lesson and status, a lesson's
+exercise list marks them, and a finished run's curve is drawn again beside a later run's."""
+
+from __future__ import annotations
+
+import asyncio
+import pytest
+
+from tests.app.helpers import screen_text, wait_for, wait_text
+
+pytestmark = pytest.mark.app
+
+@pytest.fixture
+def hunt_course(tmp_path, monkeypatch):
+    """The toy course plus one drill in the toy lesson (its lesson.toml gets the drill's entry)."""
+    from tests.conftest import _clear_caches
+    from tests.course.test_drills import drill_course
+
+    root = drill_course(tmp_path / "course")
+    monkeypatch.setenv("ZEROHERO_COURSE", str(root))
+    _clear_caches()
+    from tutor.course.loader import load_course
+
+    yield load_course()
+    _clear_caches()
+
+
+@pytest.fixture
+def make_hunts(hunt_course, tmp_path, fake_grader):
+    from tests.app.helpers import record_notes
+    from tutor.app.app import make_app
+    from tutor.course.workspace import init
+
+    ws, _ = init(hunt_course, tmp_path / "ws")
+
+    def build(**kw):
+        kw.setdefault("grader", fake_grader)
+        kw.setdefault("watch", False)
+        return record_notes(make_app(hunt_course, ws, **kw))
+
+    return build
+
+
+class TestBugHunts:
+    @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+    def test_the_course_lists_the_bug_hunts_and_opens_one(self, make_hunts, size):
+        """Below the lessons, "Bug hunts" lists each drill with its lesson's number and mark; enter
+        on one opens its lesson at it, where the exercise list marks it as a bug hunt."""
+        from tutor.app.screens.lesson import LessonScreen
+
+        async def go():
+            app = make_hunts()
+            async with app.run_test(size=size) as pilot:
+                await pilot.pause()
+                options = app.screen.query_one("#lessons")
+                ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+                assert ids == ["toy", "later", "hunts", "hunt:toy.hunt_fit"]
+                options.highlighted = ids.index("hunt:toy.hunt_fit")  # the header is skipped by the keys
+                await pilot.pause()
+                text = screen_text(app)
+                assert "Bug hunts" in text
+                line = next(l for l in text.splitlines() if "the fit that will not settle" in l)
+                assert line.split()[:2] == ["1", "·"], line  # the lesson's number, then the mark
+                await pilot.press("enter")
+                assert await wait_for(pilot, lambda: isinstance(app.screen, LessonScreen))
+                assert await wait_text(pilot, "Bug hunt: the fit that will not settle")  # the exercise's head
+                assert "A bug hunt: this script has a classic mistake in it" in screen_text(app)
+                exercises = app.screen.query_one("#exercises")
+                assert exercises.get_option_at_index(exercises.highlighted).id == "hunt_fit"
+                if size[0] >= 110:  # narrower, the list folds away and n/p move through it
+                    text = screen_text(app)  # the title wraps in its gutter, its mark after it
+                    assert "· 3. the fit that will not" in text and "settle bug hunt" in text
+                    assert exercises.size.width >= 20
+
+        asyncio.run(go())
+
+    def test_a_failing_hunt_shows_its_cross_on_the_course(self, make_hunts):
+        async def go():
+            app = make_hunts()
+            app.session.progress.record_attempt("toy.hunt_fit", False, 7, "the fit diverges")
+            async with app.run_test(size=(80, 24)) as pilot:
+                await pilot.pause()
+                options = app.screen.query_one("#lessons")
+                options.highlighted = options.option_count - 1
+                await pilot.pause()
+                line = next(l for l in screen_text(app).splitlines() if "will not settle" in l)
+                assert line.split()[:2] == ["1", "✗"], line
+                assert "0/3" in screen_text(app)  # a drill counts in its lesson like any exercise
+
+        asyncio.run(go())
