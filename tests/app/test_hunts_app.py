@@ -88,3 +88,75 @@ class TestBugHunts:
                 assert "0/3" in screen_text(app)  # a drill counts in its lesson like any exercise
 
         asyncio.run(go())
+
+
+async def _run_to_end(pilot, app, count: int) -> None:
+    """Starts the picked run from the train screen and waits until `count` runs are recorded."""
+    await pilot.press("s")
+    assert await wait_for(pilot, lambda: app.live is not None and not app.live.active
+                          and len(app.session.progress.runs("toy")) >= count, timeout=60), "the run ends"
+    assert app.live.state == "finished", app.live.error
+    assert await wait_for(pilot, lambda: app.screen.query_one("#history").runs
+                          and len(app.screen.query_one("#history").runs) >= count)
+
+
+class TestBrokenBesideFixed:
+    def test_a_second_run_shows_the_first_runs_curve_and_v_picks_another_or_none(self, make):
+        """Two runs of the toy course's fit: the second's plot draws the first's kept curve, dimmer,
+        labelled "earlier run, HH:MM"; v on the marked row draws none, v on another row draws it."""
+        import time as clock
+
+        async def go():
+            app = make()
+            async with app.run_test(size=(120, 40)) as pilot:
+                app.open_training(app.course.lessons[0])
+                await pilot.pause(0.2)
+                screen = app.screen
+                await _run_to_end(pilot, app, 1)
+                first = app.session.progress.runs("toy")[0]
+                assert first["has_curve"] and len(app.session.progress.curve(first["id"])["train_loss"]) == 50
+                assert "earlier run" not in screen_text(app)  # nothing earlier than the first
+                await _run_to_end(pilot, app, 2)
+                when = clock.strftime("%H:%M", clock.localtime(first["time"]))
+                assert await wait_text(pilot, f"earlier run, {when}"), "the first run's curve, labelled"
+                history = screen.query_one("#history")
+                assert history.compared_for("fit", app.live.started_at)["id"] == first["id"]
+                assert "◂ vs" in screen_text(app)
+                history.move_cursor(row=1)  # the first run's row, marked
+                await pilot.press("v")
+                assert await wait_for(pilot, lambda: "earlier run" not in screen_text(app))
+                history.move_cursor(row=0)  # the second run itself: any kept run can be drawn
+                await pilot.press("v")
+                assert await wait_text(pilot, "earlier run")
+
+        asyncio.run(go())
+
+    @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+    def test_a_drills_earlier_run_says_it_was_failing(self, make_hunts, size):
+        """The drill's run, broken then fixed: the fixed run's plot draws the broken one's curve as
+        "earlier run, HH:MM, failing" (the drill's verdict when it ran), at 80×24 and 200×60."""
+        async def go():
+            app = make_hunts()
+            ws = app.session.workspace.root
+            async with app.run_test(size=size) as pilot:
+                lesson = app.course.lessons[0]
+                app.open_training(lesson)
+                await pilot.pause(0.2)
+                screen = app.screen
+                screen.query_one("#run").value = "hunt_fit"
+                await pilot.pause(0.2)
+                app.session.progress.record_attempt("toy.hunt_fit", False, 7, "the fit diverges")
+                await _run_to_end(pilot, app, 1)
+                broken = app.session.progress.curve(app.session.progress.runs("toy")[0]["id"])["train_loss"]
+                assert broken[-1][1] > broken[0][1] * 100  # the shipped script diverges
+                script = ws / "exercises/toy/hunt_fit.py"
+                script.write_text(script.read_text().replace("w += 0.1", "w -= 0.1"))
+                app.session.progress.record_attempt("toy.hunt_fit", True, 7, "passed")
+                await _run_to_end(pilot, app, 2)
+                fixed = app.session.progress.curve(app.session.progress.runs("toy")[0]["id"])["train_loss"]
+                assert fixed[-1][1] < fixed[0][1] / 100  # the fixed script settles
+                assert await wait_text(pilot, "failing"), screen_text(app)
+                assert "earlier run" in screen_text(app)
+                assert screen.query_one("#plot").size.height >= 4
+
+        asyncio.run(go())

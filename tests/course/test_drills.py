@@ -38,13 +38,39 @@ def train(steps, seed, report=lambda step, loss: None):
 '''
 
 
+RUN = '''
+[[runs]]
+name = "hunt_fit"
+title = "Bug hunt: the fit that will not settle"
+entry = "hunt_fit"
+steps = 30
+'''
+
+ENTRY = '''
+
+def hunt_fit(cfg, ctx):
+    """The drill's run: its script as the learner has it now, step by step (tutor.training.api.reported)."""
+    from tutor.training.api import reported
+
+    script = ctx.load_as_is("hunt_fit")
+    for event in reported(script.train, steps=cfg.steps, seed=0):
+        if event[0] == "step":
+            yield {"step": event[1], "total": cfg.steps, "metrics": {"train_loss": event[2]}}
+        else:
+            yield {"done": True, "metrics": {"w": event[1]["w"]}}
+'''
+
+
 def drill_course(root: Path) -> Path:
-    """A copy of the fixture course at `root` whose toy lesson has one drill, toy.hunt_fit."""
+    """A copy of the fixture course at `root` whose toy lesson has one drill, toy.hunt_fit, and its
+    run (which trains the script as it is, through `ctx.load_as_is`)."""
     shutil.copytree(FIXTURE_COURSE, root)
     toml = root / "lessons" / "toy" / "lesson.toml"
     head, runs = toml.read_text().split("[[runs]]", 1)
-    toml.write_text(head + DRILL + "\n[[runs]]" + runs)
+    toml.write_text(head + DRILL + "\n[[runs]]" + runs + RUN)
     (root / "exercises" / "toy" / "hunt_fit.py").write_text(SCRIPT)
+    model = root / "lessons" / "toy" / "model.py"
+    model.write_text(model.read_text() + ENTRY)
     return root
 
 
@@ -110,3 +136,108 @@ def test_zerohero_list_marks_drills_and_lists_them_alone(tmp_path):
     hunts = json.loads(zh("list", "--hunts", "--json", cwd=ws, course=course).stdout)["lessons"]
     assert [l["id"] for l in hunts] == ["toy"]  # the lesson without a drill is left out
     assert [e["id"] for e in hunts[0]["exercises"]] == ["toy.hunt_fit"] and hunts[0]["exercises"][0]["drill"]
+
+
+# -- kept curves: a run's loss curve stays with its record, so a later run is drawn beside it --------
+def test_a_curve_keeps_at_most_400_points_per_metric_and_its_spike():
+    """200k steps thinned to ≤ 400 points per metric: the first and last step, the lowest value and a
+    one-step spike survive (first/min/max/last per bucket); a sparse val_loss is its own series."""
+    import math
+
+    from tutor.course.model import Plot
+    from tutor.training.curve import MAX_POINTS, Curve
+
+    curve = Curve(Plot(metrics=("train_loss", "val_loss")))
+    for k in range(1, 200_001):
+        loss = 3.0 * math.exp(-k / 20_000) + 0.5 + (9.0 if k == 123_457 else 0.0)
+        metrics = {"train_loss": loss, "accuracy": 0.5, "lr": 0.1}
+        if k % 500 == 0:
+            metrics["val_loss"] = loss + 0.1
+        if k == 777:
+            metrics["train_loss"] = float("nan")  # not drawn, so not kept
+        curve.add(k, metrics)
+    points = curve.points()
+    assert set(points) == {"train_loss", "val_loss"}  # the plotted metrics only
+    train = points["train_loss"]
+    assert 100 < len(train) <= MAX_POINTS == 400
+    steps = [s for s, _ in train]
+    assert steps == sorted(steps) and steps[0] == 1 and steps[-1] == 200_000
+    assert [123_457, max(v for _, v in train)] in train  # the spike
+    assert min(v for _, v in train) == train[-1][1]
+    assert all(math.isfinite(v) for _, v in train)
+    val = [s for s, _ in points["val_loss"]]
+    assert val[0] == 500 and val[-1] == 200_000 and len(val) <= 400
+
+
+def test_a_short_run_keeps_every_point():
+    from tutor.training.curve import thinned
+
+    series = {"train_loss": [(k, 1.0 / k) for k in range(1, 51)], "w": [(k, 0.1 * k) for k in range(1, 51)]}
+    assert thinned(series) == {"train_loss": [[k, 1.0 / k] for k in range(1, 51)]}  # named like a loss
+
+
+def test_progress_keeps_a_runs_curve_and_old_databases_still_work(tmp_path):
+    """A database made before curves were kept gains the column on open: its runs read as before
+    (no curve), new ones keep theirs; a rebuilt database (from state.json) has the column too."""
+    import sqlite3
+
+    from tutor.course.progress import Progress
+
+    state = tmp_path / ".zerohero"
+    state.mkdir()
+    old = sqlite3.connect(state / "progress.db")
+    old.executescript("""
+        CREATE TABLE attempts (id INTEGER PRIMARY KEY, time REAL NOT NULL, exercise TEXT NOT NULL,
+            passed INTEGER NOT NULL, seed INTEGER, summary TEXT, duration_s REAL);
+        CREATE TABLE hints (exercise TEXT NOT NULL, tier INTEGER NOT NULL, time REAL NOT NULL,
+            PRIMARY KEY (exercise, tier));
+        CREATE TABLE runs (id INTEGER PRIMARY KEY, time REAL NOT NULL, lesson TEXT NOT NULL, run TEXT NOT NULL,
+            implementation TEXT, steps INTEGER, status TEXT, metrics TEXT, lecture TEXT, dataset TEXT,
+            state_path TEXT);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        INSERT INTO runs(time, lesson, run, implementation, steps, status, metrics, lecture)
+            VALUES (1.0, 'toy', 'fit', 'reference', 50, 'finished', '{"train_loss": 0.5}', '{}');
+        INSERT INTO attempts(time, exercise, passed, summary) VALUES (1.0, 'toy.scale', 1, 'passed');
+    """)
+    old.commit()
+    old.close()
+    p = Progress(state)
+    [before] = p.runs("toy")
+    assert before["metrics"] == {"train_loss": 0.5} and before["has_curve"] is False and p.curve(before["id"]) == {}
+    p.record_run("toy", "fit", "learner", 3, "finished", {"train_loss": 0.1}, {},
+                 curve={"train_loss": [[1, 0.9], [2, 0.4], [3, 0.1]]})
+    newest = p.runs("toy")[0]
+    assert newest["has_curve"] and p.curve(newest["id"]) == {"train_loss": [(1, 0.9), (2, 0.4), (3, 0.1)]}
+    assert p.passed() == {"toy.scale"}
+    again = Progress(state)  # opening an upgraded database changes nothing
+    assert [r["has_curve"] for r in again.runs("toy")] == [True, False]
+    (state / "progress.db").write_bytes(b"not a database at all" * 100)  # rebuilt from state.json
+    for suffix in ("-wal", "-shm"):
+        (state / f"progress.db{suffix}").unlink(missing_ok=True)
+    rebuilt = Progress(state)
+    assert rebuilt.passed() == {"toy.scale"} and rebuilt.runs() == []
+    rebuilt.record_run("toy", "fit", "learner", 1, "stopped", {}, {}, curve={"train_loss": [[1, 2.0]]})
+    assert rebuilt.curve(rebuilt.runs()[0]["id"]) == {"train_loss": [(1, 2.0)]}
+
+
+def test_a_damaged_curve_reads_as_none_and_status_at_knows_the_verdict_then(tmp_path):
+    import sqlite3
+    import time
+
+    from tutor.course.progress import Progress
+
+    p = Progress(tmp_path)
+    p.record_run("toy", "fit", "learner", 1, "finished", {}, {}, curve={"train_loss": [[1, 1.0]]})
+    db = sqlite3.connect(tmp_path / "progress.db")
+    db.execute("UPDATE runs SET curve = '{\"train_loss\": [[1, \"x\"], 7], \"ok\": [[2, 3]]}'")
+    db.commit()
+    db.close()
+    assert p.curve(p.runs()[0]["id"]) == {"ok": [(2, 3.0)]}
+    assert p.status_at("toy.hunt", time.time()) is None
+    p.record_attempt("toy.hunt", False, 1, "fails")
+    failed_at = time.time()
+    time.sleep(0.01)
+    p.record_attempt("toy.hunt", True, 1, "passes")
+    assert p.status_at("toy.hunt", failed_at) == "failing" and p.status_at("toy.hunt", time.time()) == "passing"
+    p.record_reset("toy.hunt")
+    assert p.status_at("toy.hunt", time.time()) is None
