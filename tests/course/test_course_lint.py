@@ -113,7 +113,7 @@ def test_cases_are_plain_data(real_course):
             assert module == home or module.startswith(home + "."), (ex.id, module)
             assert _module_level(case.probe), (ex.id, case.probe)
             assert _plain(case.args), (ex.id, case.name)
-            for fn in (case.expect, case.mistakes):
+            for fn in (case.expect, case.mistakes, getattr(case, "judge", None)):
                 assert fn is None or _module_level(fn), (ex.id, case.name, fn)
 
 

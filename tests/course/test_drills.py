@@ -106,6 +106,8 @@ def test_a_drills_run_is_the_one_named_like_it_else_one_that_uses_it():
     assert rules.drill_run(TWO, TWO.exercises[1]) is None
     assert rules.run_exercises(ONE, HUNT_RUN) == (HUNT,)
     assert [e.id for e in rules.run_exercises(ONE, FIT)] == ["one.a"]
+    assert rules.run_code(HUNT_RUN, {}, lesson=ONE) == "your script as it is now (broken or fixed)"
+    assert rules.run_code(FIT, {}, lesson=ONE).startswith("the reference")
     plain = dataclasses.replace(HUNT, drill=False)  # a plain exercise is never tied by its name
     assert rules.run_exercises(dataclasses.replace(ONE, exercises=(plain,)), HUNT_RUN) == ()
 

@@ -45,12 +45,15 @@ def stale_uses(run: TrainRun, statuses: Mapping[str, str], latest: Mapping[str, 
     return [u for u in run.uses if statuses.get(u) == PASSED and latest.get(u) is False]
 
 
-def run_code(run: TrainRun, statuses: Mapping[str, str], ran: str = "") -> str:
-    """Which code a run uses, in words: 'your code', 'the reference (…)' or 'mixed (…)'.
+def run_code(run: TrainRun, statuses: Mapping[str, str], ran: str = "", lesson: Lesson | None = None) -> str:
+    """Which code a run uses, in words: 'your code', 'the reference (…)' or 'mixed (…)'; a bug
+    hunt's run (given its `lesson`) trains the learner's script as it is, passing or not.
 
     Args:
         ran: What the child reported ('learner', 'mixed', 'reference'); empty to predict it.
     """
+    if lesson is not None and any(e.drill for e in run_exercises(lesson, run)):
+        return "your script as it is now (broken or fixed)"
     waiting = [u for u in run.uses if statuses.get(u) != PASSED]
     names = ", ".join(waiting) or "its exercises"
     verb = "passes" if len(waiting) == 1 else "pass"

@@ -74,6 +74,11 @@ class Case:
     table: bool = False
     """Report every output at once as a table (tutor/grader/table.py); an output sent back as None
     is "not yet"."""
+    judge: Callable[..., str | None] | None = None
+    """Grader-side, once the outputs match `expect`: judge(outputs, **args) -> None (passed) or the
+    failure message. For a verdict that rests on what came back, not only on the inputs: a bug hunt
+    recomputes the loss of the parameters its script returned, on the batch it returned. A
+    module-level function; it reads learner data, so an exception in it is a failed check."""
 
     def __post_init__(self) -> None:
         # Private copies, never changed after this: the caller's dicts cannot alter a built case.

@@ -322,4 +322,18 @@ def _compare_case(case: Case, got: Any, expected: dict, mistakes: list[Mistake])
             if picture:
                 details["graph"] = picture
             return CheckResult(case.name, False, message, details)
+    if case.judge is not None:
+        return _judged(case, got)
     return CheckResult(case.name, True, "matches", {"keys": list(expected)})
+
+
+def _judged(case: Case, got: dict) -> CheckResult:
+    """The case's own verdict on the outputs (Case.judge), after they matched `expect`."""
+    try:
+        message = case.judge(got, **case.args)
+    except Exception as e:  # noqa: BLE001 - learner data the judge cannot read: a failed check
+        return CheckResult(case.name, False, f"Your results could not be judged ({type(e).__name__}: "
+                           f"{str(e)[:200]}): they are not the plain data the exercise asks for.")
+    if message is None:
+        return CheckResult(case.name, True, "matches", {"judged": True})
+    return CheckResult(case.name, False, str(message), {"diagnosis": str(message)})

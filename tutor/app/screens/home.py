@@ -174,6 +174,11 @@ class HomeScreen(Screen):
             self.post_message(LessonRequested(step.lesson, step.exercise.name))
 
     def action_train(self) -> None:
+        options = self.query_one("#lessons", OptionList)
+        if options.highlighted is not None:  # a bug hunt's entry opens its run
+            lesson, ex = self._entry(options.get_option_at_index(options.highlighted).id)
+            if ex is not None and (run := rules.drill_run(lesson, ex)):
+                return self.post_message(TrainViewRequested(lesson, run.name))
         lesson = self._highlighted()
         if lesson is None:
             return

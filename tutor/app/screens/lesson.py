@@ -277,7 +277,8 @@ class LessonScreen(Screen):
     def action_train(self) -> None:
         if not self.lesson.runs:
             return self.notify("This lesson has no training run yet.", severity="warning")
-        self.post_message(TrainViewRequested(self.lesson))
+        run = rules.drill_run(self.lesson, self.exercise) if self.exercise and self.exercise.drill else None
+        self.post_message(TrainViewRequested(self.lesson, run.name if run else None))  # a bug hunt: its run
 
     def action_edit(self) -> None:
         if not (ex := self._need_exercise()):

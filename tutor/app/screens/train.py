@@ -53,9 +53,11 @@ class TrainScreen(Screen):
     AUTO_FOCUS = "#start"
     BINDINGS = keys.TRAIN
 
-    def __init__(self, lesson: Lesson):
+    def __init__(self, lesson: Lesson, run_name: str | None = None):
         super().__init__()
         self.lesson = lesson
+        self._first_run = run_name
+        """The run picked on opening (a bug hunt's), unless one of the lesson's is live."""
         self.live: LiveRun | None = None
         self._drawn = -1
         self._controls_state: tuple | None = None
@@ -88,6 +90,8 @@ class TrainScreen(Screen):
         live = self.app.live
         if live is not None and live.lesson.id == self.lesson.id:
             self.live = live
+        elif self._first_run and self.lesson.run(self._first_run):
+            self.query_one("#run", Select).value = self._first_run
         self._show_history()
         self._redraw(force=True)
         self.watch(self.app, "live", self._live_started, init=False)
