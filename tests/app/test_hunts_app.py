@@ -10,6 +10,12 @@ from tests.app.helpers import screen_text, wait_for, wait_text
 
 pytestmark = pytest.mark.app
 
+def _picked(app):
+    """The run the train screen's picker shows, once it is up (None before)."""
+    found = app.screen.query("#run")
+    return found.first().value if found else None
+
+
 @pytest.fixture
 def hunt_course(tmp_path, monkeypatch):
     """The toy course plus one drill in the toy lesson (its lesson.toml gets the drill's entry)."""
@@ -47,6 +53,7 @@ class TestBugHunts:
         """Below the lessons, "Bug hunts" lists each drill with its lesson's number and mark; enter
         on one opens its lesson at it, where the exercise list marks it as a bug hunt."""
         from tutor.app.screens.lesson import LessonScreen
+        from tutor.app.screens.train import TrainScreen
 
         async def go():
             app = make_hunts()
@@ -70,6 +77,12 @@ class TestBugHunts:
                 if size[0] >= 110:  # narrower, the list folds away and n/p move through it
                     text = screen_text(app)  # the title wraps in its gutter, its mark after it
                     assert "· 3. the fit that will not" in text and "settle bug hunt" in text
+                await pilot.press("t")  # the lesson's training, on the drill's own run
+                assert await wait_for(pilot, lambda: isinstance(app.screen, TrainScreen))
+                assert await wait_for(pilot, lambda: _picked(app) == "hunt_fit")
+                assert app.screen.query_one("#steps").value == "30"
+                if size[0] >= 110:
+                    assert await wait_text(pilot, "runs your script as it is now (broken or fixed)")
                     assert exercises.size.width >= 20
 
         asyncio.run(go())
@@ -86,6 +99,9 @@ class TestBugHunts:
                 line = next(l for l in screen_text(app).splitlines() if "will not settle" in l)
                 assert line.split()[:2] == ["1", "✗"], line
                 assert "0/3" in screen_text(app)  # a drill counts in its lesson like any exercise
+                await pilot.press("t")  # on a bug hunt's entry: its run
+                assert await wait_for(pilot, lambda: type(app.screen).__name__ == "TrainScreen")
+                assert await wait_for(pilot, lambda: _picked(app) == "hunt_fit")
 
         asyncio.run(go())
 

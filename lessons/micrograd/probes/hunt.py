@@ -10,7 +10,7 @@ import torch
 
 def _array(value) -> np.ndarray:
     if isinstance(value, torch.Tensor):
-        value = value.detach().cpu()
+        return value.detach().cpu().numpy().copy()
     return np.array(value)  # a copy in the dtype it came in (float32 stays float32: the check says so)
 
 

@@ -71,7 +71,9 @@ class TrainScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield RunControls(self.lesson.runs, id="controls")
+        live = self.app.live
+        busy = live is not None and live.lesson.id == self.lesson.id  # then the live run is shown
+        yield RunControls(self.lesson.runs, None if busy else self._first_run, id="controls")
         yield Static(id="run-info")
         yield Static(id="status")
         with Horizontal(id="train-body"):
@@ -90,8 +92,6 @@ class TrainScreen(Screen):
         live = self.app.live
         if live is not None and live.lesson.id == self.lesson.id:
             self.live = live
-        elif self._first_run and self.lesson.run(self._first_run):
-            self.query_one("#run", Select).value = self._first_run
         self._show_history()
         self._redraw(force=True)
         self.watch(self.app, "live", self._live_started, init=False)
