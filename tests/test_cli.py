@@ -46,7 +46,7 @@ def test_list_json(ws):
     assert [l["id"] for l in lessons] == ["toy", "later"]
     assert lessons[0]["exercises"][0] == {"id": "toy.scale", "title": "Scale a tensor",
                                           "file": "exercises/toy/scale.py", "status": "not started", "latest_fails": False,
-                                          "challenge": False}
+                                          "challenge": False, "drill": False}
 
 
 def test_check_fail_then_pass_then_solution(ws):

@@ -1,8 +1,10 @@
-"""Training runs of the micrograd lesson: micrograd's demo, an MLP on two moons."""
+"""Training runs of the micrograd lesson: micrograd's demo, an MLP on two moons; the bug hunt's
+torch script on the same moons."""
 
 from __future__ import annotations
 
 import gc
+import math
 import random
 import sys
 from typing import Iterator
@@ -269,3 +271,29 @@ def inspect(state: dict[str, np.ndarray], run: str, n: int = 10, seed: int | Non
             f"{_text_boundary(layers, X, y)}\n"
             "· the net says +1   o/x the two moons (+1/−1)   ! a point it gets wrong")
     return {"text": text, "parameters": int(count), "sizes": sizes, "accuracy": acc, "accuracy_fresh": fresh}
+
+
+def train_hunt_zero_grad(cfg, ctx) -> Iterator[dict]:
+    """The bug hunt: the learner's hunt_zero_grad.py as it is now (broken or fixed), on the demo's moons.
+
+    Its plain loop reports each step (`tutor.training.api.reported`); the loss is drawn on a log
+    axis, where the growing steps of the broken loop show as a climb after the first fall.
+    """
+    from tutor.training.api import reported
+
+    script = ctx.load_as_is("hunt_zero_grad")
+    np.random.seed(LECTURE_SEED if cfg.seed is None else cfg.seed)
+    X, y = make_moons(cfg.options["n_samples"], cfg.options["noise"])
+    yield {"step": 0, "total": cfg.steps, "panels": {"what to look at": {"kind": "text", "text": (
+        "A healthy run falls from about 3 to below 0.1 and stays there. If the curve falls and then "
+        "climbs and jumps, each step is bigger than the last: what does p.grad hold at step 2? "
+        "Fix the file, save (it is checked), and train again: this curve stays beside the next.")}}}
+    for event in reported(script.train, X=X, Y=2.0 * y - 1.0, steps=cfg.steps,
+                          seed=LECTURE_SEED if cfg.seed is None else cfg.seed):
+        if event[0] == "step":
+            loss = float(event[2])
+            if math.isfinite(loss):
+                yield {"step": int(event[1]), "total": cfg.steps, "metrics": {"train_loss": loss}}
+        else:
+            losses = [float(v) for v in event[1].get("losses", [])][-1:]
+            yield {"done": True, "metrics": {"train_loss": losses[0]} if losses and math.isfinite(losses[0]) else {}}

@@ -1,18 +1,23 @@
-"""Course lint (after rustlings' dev check): every lesson loads, stubs fail, solutions pass."""
+"""Course lint (after rustlings' dev check): every lesson loads, stubs fail, solutions pass; a drill's
+shipped script is a real script whose mistake its checks catch, and its run trains it as it is."""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import importlib
+import inspect
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tutor.course import rules
 from tutor.course.packages import lesson_module
 from tutor.grader.cases import Case
 from tutor.grader.grade import grade
+from tutor.grader.verdict import NOT_STARTED
 from tutor.paths import course_root
 
 MAX_LINES = 400  # a lesson file of one idea stays short
@@ -52,7 +57,8 @@ def test_every_exercise_is_complete(real_course):
     root = course_root()
     for ex in real_course.exercises:
         stub = (root / ex.file).read_text()
-        assert "TODO" in stub, f"{ex.file} has no TODO"
+        if not ex.drill:  # a drill's file is a whole script: test_drills_are_scripts_with_a_run
+            assert "TODO" in stub, f"{ex.file} has no TODO"
         assert len(ex.hints) >= 2 and all(h.strip() for h in ex.hints)
         assert (root / "lessons" / ex.lesson / ex.solution_file).is_file(), ex.id
 
@@ -108,7 +114,7 @@ def test_cases_are_plain_data(real_course):
             assert module == home or module.startswith(home + "."), (ex.id, module)
             assert _module_level(case.probe), (ex.id, case.probe)
             assert _plain(case.args), (ex.id, case.name)
-            for fn in (case.expect, case.mistakes):
+            for fn in (case.expect, case.mistakes, getattr(case, "judge", None)):
                 assert fn is None or _module_level(fn), (ex.id, case.name, fn)
 
 
@@ -137,3 +143,48 @@ def test_stubs_fail_and_solutions_pass(real_course, tmp_path, which):
                 assert not verdict.passed, f"the stub of {ex.id} passes"
             else:
                 assert verdict.passed, f"the reference of {ex.id} fails: {detail}"
+
+
+def _defined(tree: ast.Module) -> set[str]:
+    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+
+
+def _raises_not_implemented(tree: ast.Module) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            if isinstance(target, ast.Name) and target.id == "NotImplementedError":
+                return True
+    return False
+
+
+def test_drills_are_scripts_with_a_run(real_course):
+    """A drill ships the broken script itself: it defines its functions, raises no
+    NotImplementedError, and a run of its lesson trains it as it is (`ctx.load_as_is`)."""
+    root = course_root()
+    for ex in rules.drills(real_course):
+        tree = ast.parse((root / ex.file).read_text(), filename=ex.file)
+        missing = set(ex.functions) - _defined(tree)
+        assert not missing, f"{ex.file} does not define {', '.join(sorted(missing))}"
+        assert not _raises_not_implemented(tree), f"{ex.file} is a drill: ship the broken script, not a stub"
+        lesson = real_course.lesson(ex.lesson)
+        run = rules.drill_run(lesson, ex)
+        assert run is not None, f"{ex.id} has no run named {ex.name} (or using it) in {ex.lesson}'s lesson.toml"
+        source = inspect.getsource(getattr(lesson_module(ex.lesson, "model"), run.entry))
+        assert f'load_as_is("{ex.name}")' in source or f"load_as_is('{ex.name}')" in source, (
+            f"the run {run.name} ({run.entry}) must train {ex.file} as it is: ctx.load_as_is(\"{ex.name}\")")
+
+
+def test_drills_shipped_mistake_is_caught(real_course, tmp_path):
+    """The shipped script fails its checks on what its training does: a failing check, not an
+    error or a 'not started' (which would mean the checks never saw the mistake)."""
+    root = course_root()
+    for ex in rules.drills(real_course):
+        folder = tmp_path / "exercises" / ex.lesson
+        _copy_tree({Path(ex.file).name: root / ex.file}, folder)
+        verdict = grade(ex, folder / Path(ex.file).name, seed=1234)
+        assert not verdict.passed, f"the shipped script of {ex.id} passes: its mistake is not caught"
+        assert not verdict.error, f"the shipped script of {ex.id} could not be graded: {verdict.error}"
+        failed = [c for c in verdict.checks if not c.passed]
+        assert failed and all((c.details or {}).get("diagnosis") != NOT_STARTED for c in failed), (
+            f"the shipped script of {ex.id} fails as not started, not on its mistake")

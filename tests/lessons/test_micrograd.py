@@ -48,7 +48,8 @@ def _mutate(source: str, old: str, new: str) -> str:
 def test_lesson_loads_with_exercises_in_order():
     lesson = load_course().lesson("micrograd")
     assert lesson.ready
-    assert [e.name for e in lesson.exercises] == ["derivative", "value", "mlp"]
+    # its bug hunt (a drill) is tests/lessons/test_hunts_micrograd.py's
+    assert [e.name for e in lesson.exercises if not e.drill] == ["derivative", "value", "mlp"]
     assert all(len(e.hints) >= 3 for e in lesson.exercises)
     run = lesson.run("moons")
     assert run.entry == "train_moons" and run.steps == 100

@@ -54,6 +54,7 @@ RIGHT = {
     "micrograd.derivative": (micrograd.SOLUTION["derivative"], None),
     "micrograd.value": (micrograd.SOLUTION["value"], None),
     "micrograd.mlp": (micrograd.SOLUTION["mlp"], VALUE),
+    "micrograd.hunt_zero_grad": (_solution("micrograd", "hunt_zero_grad"), None),
 }
 for _name in bigram.CORE + ["trigram", "no_one_hot", "with_cross_entropy"]:
     RIGHT[f"bigram.{_name}"] = (_solution("bigram", _name), None)

@@ -159,10 +159,10 @@ class ZeroHeroApp(App[int]):
         self._record(self.session.progress.set_meta, "last_lesson", lesson.id)
         self.push_screen(LessonScreen(lesson, exercise_name))
 
-    def open_training(self, lesson: Lesson) -> None:
+    def open_training(self, lesson: Lesson, run_name: str | None = None) -> None:
         from tutor.app.screens.train import TrainScreen
 
-        self.push_screen(TrainScreen(lesson))
+        self.push_screen(TrainScreen(lesson, run_name))
 
     @on(LessonRequested)
     def _lesson_requested(self, message: LessonRequested) -> None:
@@ -174,7 +174,7 @@ class ZeroHeroApp(App[int]):
 
     @on(TrainViewRequested)
     def _train_view_requested(self, message: TrainViewRequested) -> None:
-        self.open_training(message.lesson)
+        self.open_training(message.lesson, message.run_name)
 
     def action_help(self) -> None:
         from tutor.app.screens.help import HelpScreen, section_of

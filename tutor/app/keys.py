@@ -51,6 +51,7 @@ TRAIN = [
     Binding("c", "configure", "Configure", tooltip="pick the run, its steps and options"),
     Binding("f", "fetch", "Fetch data", tooltip="get a missing data set (may download it)"),
     Binding("m", "inspect", "Sample/inspect", tooltip="samples or a summary from the chosen kept model"),
+    Binding("v", "compare", "Compare", tooltip="draw the chosen past run's curve beside this one (again: none)"),
 ]
 
 FOLLOW = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from typing import Any, Callable
 
 from tutor.app.printable import printable
@@ -23,6 +24,8 @@ class LiveRun:
                  options: dict | None = None, device: str | None = None):
         self.session, self.lesson, self.run = session, lesson, run
         self.steps = steps or run.steps
+        self.started_at = time.time()
+        """Wall-clock start: progress records from then on are this run's (not earlier ones)."""
         self.options = dict(options or {})
         self.device = device or default_device()
         self.series: dict[str, list[tuple[int, float]]] = {}

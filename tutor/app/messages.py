@@ -24,9 +24,10 @@ class LessonRequested(Message):
 
 @dataclass
 class TrainViewRequested(Message):
-    """Open a lesson's live training screen."""
+    """Open a lesson's live training screen (on one of its runs if named: a bug hunt's)."""
 
     lesson: Any
+    run_name: str | None = None
 
 
 @dataclass

@@ -143,7 +143,7 @@ class Session:
 
     def implementation_for(self, lesson: Lesson, run: TrainRun, statuses: dict[str, str], ran: str = "") -> str:
         """Which code a run uses, in words (`rules.run_code`, as the CLI's)."""
-        return rules.run_code(run, statuses, ran)
+        return rules.run_code(run, statuses, ran, lesson)
 
     def stale_note(self, run: TrainRun) -> str:
         """The warning for a run whose exercises passed but fail now (`rules.stale_note`), or ''."""

@@ -21,22 +21,32 @@ def cmd_init(args) -> int:
 
 
 def cmd_list(args) -> int:
+    """Every lesson's exercises with their status, drills marked; `--hunts`: the bug hunts alone,
+    in course order (the same JSON shape, holding only the lessons that have one)."""
     c, ws = course(), workspace(args)
     prog = progress(ws)
     statuses, latest = prog.statuses(), prog.latest()
-    lessons, lines = [], []
+    hunts = getattr(args, "hunts", False)
+    lessons, lines = [], ["Bug hunts: run each broken, find the bug, fix it (zerohero train LESSON RUN, "
+                          "zerohero check ID)"] if hunts else []
     for l in c.lessons:
+        shown = [e for e in rules.lesson_order(l) if e.drill] if hunts else list(l.exercises)
+        if hunts and not shown:
+            continue
         exs = [{"id": e.id, "title": e.title, "file": e.file, "status": rules.status(statuses, e),
-                "latest_fails": rules.latest_fails(statuses, latest, e), "challenge": e.challenge}
-               for e in l.exercises]
+                "latest_fails": rules.latest_fails(statuses, latest, e), "challenge": e.challenge,
+                "drill": e.drill} for e in shown]
         lessons.append({"id": l.id, "number": l.number, "title": l.title, "ready": l.ready,
                         "exercises": exs, "runs": [r.name for r in l.runs]})
         done = sum(e["status"] == rules.PASSED for e in exs)
         tag = "" if l.ready else "  (text coming)"
         lines.append(f"{l.number}. {l.id:<10} {l.title}  [{done}/{len(exs)}]{tag}")
-        for e in exs:
-            stale = f"   ({rules.STALE})" if e["latest_fails"] else ""
-            lines.append(f"     {rules.mark(e['status'])} {e['id']:<28} {e['title']}{stale}")
+        for e, x in zip(shown, exs):
+            stale = f"   ({rules.STALE})" if x["latest_fails"] else ""
+            title = f"{rules.symptom(e)}   [{rules.DRILL}]" if e.drill else e.title
+            lines.append(f"     {rules.mark(x['status'])} {e.id:<28} {title}{stale}")
+    if hunts and not lessons:
+        lines.append("  (no bug hunts in this course yet)")
     emit(args, {"workspace": str(ws.root), "lessons": lessons}, "\n".join(lines))
     return OK
 
@@ -137,7 +147,8 @@ def add_commands(add) -> None:
     """Adds this group's commands through `add(name, func, help) -> subparser`."""
     sp = add("init", cmd_init, "create or update a workspace with the exercise stubs")
     sp.add_argument("dir", nargs="?", help="where (default: ./zerohero)")
-    add("list", cmd_list, "lessons, exercises and their status")
+    sp = add("list", cmd_list, "lessons, exercises and their status (bug hunts marked)")
+    sp.add_argument("--hunts", action="store_true", help="list only the bug hunts (drills), in course order")
     sp = add("check", cmd_check, "grade an exercise (default: the next unsolved one)")
     sp.add_argument("id", nargs="?")
     sp.add_argument("--seed", type=int, default=None, help="replay the checks with this seed (0 to 2**32 - 1)")

@@ -35,9 +35,13 @@ CREATE TABLE IF NOT EXISTS hints (
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY, time REAL NOT NULL, lesson TEXT NOT NULL, run TEXT NOT NULL,
     implementation TEXT, steps INTEGER, status TEXT, metrics TEXT, lecture TEXT, dataset TEXT,
-    state_path TEXT);
+    state_path TEXT, curve TEXT);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 """
+
+COLUMNS = {"runs": {"curve": "TEXT"}}
+"""Columns added since the first schema: `_migrate` adds them to an older database, which then
+works as before (its old runs have no curve)."""
 
 RESET = -1
 """The `passed` value of the row that marks a reset."""
@@ -86,6 +90,15 @@ def _kind(e: sqlite3.Error) -> str:
 
 def _stamp() -> str:
     return time.strftime("%Y%m%d-%H%M%S")
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Brings a database made by an older version up to `SCHEMA` (after it ran): adds new columns."""
+    for table, columns in COLUMNS.items():
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for name, kind in columns.items():
+            if name not in have:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
 
 
 def read_mirror(path: Path) -> tuple[dict, list[str]]:
@@ -229,6 +242,7 @@ class Progress:
             verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
             if verdict == "ok":
                 db.executescript(SCHEMA)
+                _migrate(db)
             return verdict
 
         try:
@@ -273,6 +287,7 @@ class Progress:
                         raise self._error(e, "locked") from None
                     why = str(e)
         mem.executescript(SCHEMA)
+        _migrate(mem)  # an older workspace's record, read where it cannot be upgraded on disk
         self._snapshot = mem
         self.notices.append(f"The workspace folder {self.state_dir} is read-only: your progress is shown, "
                             "but nothing new can be recorded.")
@@ -409,28 +424,65 @@ class Progress:
 
     # -- training runs ----------------------------------------------------------------------
     def record_run(self, lesson: str, run: str, implementation: str, steps: int, status: str,
-                   metrics: dict, lecture: dict, dataset: str = "", state_path: str = "") -> None:
+                   metrics: dict, lecture: dict, dataset: str = "", state_path: str = "",
+                   curve: dict | None = None) -> None:
+        """Args:
+            curve: The run's plotted metrics, thinned (`tutor.training.curve`): metric -> [[step,
+                value], ...]; kept so a later run of the same name can be drawn beside this one.
+        """
         self._write("INSERT INTO runs(time, lesson, run, implementation, steps, status, metrics, "
-                    "lecture, dataset, state_path) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    "lecture, dataset, state_path, curve) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (time.time(), lesson, run, implementation, steps, status, json.dumps(metrics),
-                     json.dumps(lecture), dataset, state_path), f"the {lesson} run {run}")
+                     json.dumps(lecture), dataset, state_path, json.dumps(curve) if curve else None),
+                    f"the {lesson} run {run}")
 
     def runs(self, lesson: str | None = None, limit: int = 50) -> list[dict]:
+        """Recorded runs, newest first; each has its `id` and `has_curve` (`curve(id)` reads it)."""
         sql = ("SELECT time, lesson, run, implementation, steps, status, metrics, lecture, dataset, "
-               "state_path FROM runs")
+               "state_path, id, curve IS NOT NULL FROM runs")
         args: tuple = ()
         if lesson:
             sql += " WHERE lesson=?"
             args = (lesson,)
         rows = self._run(lambda db: db.execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall())
         keys = ("time", "lesson", "run", "implementation", "steps", "status", "metrics", "lecture",
-                "dataset", "state_path")
+                "dataset", "state_path", "id", "has_curve")
         out = []
         for row in rows:
             d = dict(zip(keys, row))
             d["metrics"], d["lecture"] = json.loads(d["metrics"] or "{}"), json.loads(d["lecture"] or "{}")
+            d["has_curve"] = bool(d["has_curve"])
             out.append(d)
         return out
+
+    def curve(self, run_id: int) -> dict[str, list[tuple[int, float]]]:
+        """A recorded run's kept curve (metric -> (step, value) points); {} when it kept none.
+
+        What does not read as points (a damaged or foreign entry) is left out, never raised.
+        """
+        row = self._run(lambda db: db.execute("SELECT curve FROM runs WHERE id=?", (run_id,)).fetchone())
+        try:
+            doc = json.loads(row[0]) if row and row[0] else {}
+        except ValueError:
+            return {}
+        out: dict[str, list[tuple[int, float]]] = {}
+        for name, points in (doc.items() if isinstance(doc, dict) else ()):
+            good = [(int(p[0]), float(p[1])) for p in points if isinstance(p, list) and len(p) == 2
+                    and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in p)] \
+                if isinstance(points, list) else []
+            if good:
+                out[str(name)] = good
+        return out
+
+    def status_at(self, exercise: str, when: float) -> str | None:
+        """Whether the exercise's latest check before `when` passed: 'passing', 'failing', or None
+        when it had none since its last reset then (what a run at that time trained is unknown)."""
+        row = self._run(lambda db: db.execute(
+            "SELECT passed FROM attempts WHERE exercise=? AND time <= ? ORDER BY id DESC LIMIT 1",
+            (exercise, when)).fetchone())
+        if row is None or row[0] == RESET:
+            return None
+        return "passing" if row[0] == 1 else "failing"
 
     # -- where the learner was --------------------------------------------------------------
     def set_meta(self, key: str, value: str) -> None:

@@ -45,12 +45,15 @@ def stale_uses(run: TrainRun, statuses: Mapping[str, str], latest: Mapping[str, 
     return [u for u in run.uses if statuses.get(u) == PASSED and latest.get(u) is False]
 
 
-def run_code(run: TrainRun, statuses: Mapping[str, str], ran: str = "") -> str:
-    """Which code a run uses, in words: 'your code', 'the reference (…)' or 'mixed (…)'.
+def run_code(run: TrainRun, statuses: Mapping[str, str], ran: str = "", lesson: Lesson | None = None) -> str:
+    """Which code a run uses, in words: 'your code', 'the reference (…)' or 'mixed (…)'; a bug
+    hunt's run (given its `lesson`) trains the learner's script as it is, passing or not.
 
     Args:
         ran: What the child reported ('learner', 'mixed', 'reference'); empty to predict it.
     """
+    if lesson is not None and any(e.drill for e in run_exercises(lesson, run)):
+        return "your script as it is now (broken or fixed)"
     waiting = [u for u in run.uses if statuses.get(u) != PASSED]
     names = ", ".join(waiting) or "its exercises"
     verb = "passes" if len(waiting) == 1 else "pass"
@@ -149,3 +152,32 @@ def solution_path(course: Course, exercise: Exercise) -> Path:
     lesson = course.lesson(exercise.lesson)
     folder = lesson.path if lesson is not None else course.root / exercise.lesson
     return folder / exercise.solution_file
+
+
+# -- bug hunts ------------------------------------------------------------------------------
+DRILL = "bug hunt"
+"""How every list names a drill, beside its title (a challenge has its ★)."""
+
+
+def symptom(exercise: Exercise) -> str:
+    """A drill's title without its "Bug hunt:" prefix (lists mark it as a bug hunt themselves)."""
+    head, sep, rest = exercise.title.partition(":")
+    return rest.strip() if sep and head.strip().lower() == DRILL and rest.strip() else exercise.title
+
+
+def drills(course: Course) -> tuple[Exercise, ...]:
+    """Every drill (bug hunt) of the course, in course order: the course screen lists them together."""
+    return tuple(e for l in course.lessons for e in lesson_order(l) if e.drill)
+
+
+def drill_run(lesson: Lesson, exercise: Exercise) -> TrainRun | None:
+    """The run that trains a drill's script: the run named like the drill, else one that uses it."""
+    return (next((r for r in lesson.runs if r.name == exercise.name), None)
+            or next((r for r in lesson.runs if exercise.id in r.uses), None))
+
+
+def run_exercises(lesson: Lesson, run: TrainRun) -> tuple[Exercise, ...]:
+    """The exercises whose code a run trains: those it uses, and the drill it is named after, whose
+    status at a run's time says what that run was (a failing drill's run is the broken script)."""
+    return tuple(e for e in lesson.exercises
+                 if e.id in run.uses or (e.drill and drill_run(lesson, e) == run))

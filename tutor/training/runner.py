@@ -29,6 +29,7 @@ import numpy as np
 from tutor.course.model import Lesson, TrainRun
 from tutor.training import config
 from tutor.training.api import RunConfig
+from tutor.training.curve import Curve
 from tutor.training.evaluate import evaluate_kept
 from tutor.training.events import MAX_LINE, EventError, LineReader, parse_event
 
@@ -107,6 +108,8 @@ class Training:
         """A reason the child was never started (a missing data set), set by start()."""
         self._lock = threading.Lock()
         self._first: tuple[int, float] | None = None
+        self.curve = Curve(run.plot)
+        """The plotted metrics, thinned, recorded with the run (a later run is drawn beside it)."""
 
     # -- control ----------------------------------------------------------------------------
     def _ensure_data(self) -> str | None:
@@ -265,6 +268,8 @@ class Training:
         total = event.get("total") or self.cfg.steps
         event.update(elapsed_s=elapsed, steps_per_s=rate, eta_s=(total - step) / rate if rate > 0 else None)
         self.result.steps = step
+        for at, metrics in event.get("history") or [[step, event.get("metrics") or {}]]:
+            self.curve.add(at, metrics)
         if "metrics" in event:
             self.result.reported = event["metrics"]
         self.result.implementation = event["implementation"] or self.result.implementation
@@ -304,7 +309,8 @@ def record(progress, training: Training) -> None:
     """Writes a finished, stopped or crashed run into the learner's progress."""
     r = training.result
     progress.record_run(training.lesson.id, training.run.name, r.implementation, r.steps, r.status,
-                        r.metrics, r.lecture, "; ".join(r.datasets), r.state_path)
+                        r.metrics, r.lecture, "; ".join(r.datasets), r.state_path,
+                        curve=training.curve.points() if r.status in ("finished", "stopped") else None)
 
 
 def config_for(lesson: Lesson, run: TrainRun, *, steps: int | None = None, seed: int | None = None,

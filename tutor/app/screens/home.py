@@ -1,4 +1,5 @@
-"""Provides `HomeScreen`: the seven lessons in order, progress per lesson, and what to do next."""
+"""Provides `HomeScreen`: the seven lessons in order, progress per lesson, and what to do next; then
+every bug hunt (drill) of the course together, each with its lesson's number and its status."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from tutor.app.widgets.footer import KeyFooter
 from tutor.app import keys
 from tutor.app.messages import LessonRequested, TrainViewRequested
 from tutor.course import rules
-from tutor.course.model import Lesson
+from tutor.course.model import Exercise, Lesson
+
+HUNT = "hunt:"
+"""The option id prefix of a bug hunt's entry (a lesson's entry is its id)."""
 
 
 def bar(done: int, total: int, width: int = 8) -> str:
@@ -57,6 +61,29 @@ def lesson_prompt(session, lesson: Lesson, statuses: dict[str, str]) -> Table:
     return grid
 
 
+def hunts_header() -> Table:
+    grid = Table.grid(padding=0)
+    grid.add_column(ratio=1)
+    grid.add_row("")
+    grid.add_row(Text("Bug hunts", style="bold"))
+    grid.add_row(Text("the classic mistakes, one training script each: run it broken, see the "
+                      "symptom, find the bug, fix it", style="dim"))
+    return grid
+
+
+def hunt_prompt(lesson: Lesson, exercise: Exercise, status: str) -> Table:
+    """A drill's entry: its lesson's number in the lessons' gutter, its status mark, its symptom."""
+    from tutor.app.widgets.exercise_list import STYLES
+
+    grid = Table.grid(padding=0)
+    grid.add_column(width=5, no_wrap=True)
+    grid.add_column(width=2, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(f"{lesson.number:>2}  ", style="bold"), Text(rules.mark(status), style=STYLES[status]),
+                 Text(rules.symptom(exercise)))
+    return grid
+
+
 class HomeScreen(Screen):
     """The course map; enter opens a lesson, t its training, c the next thing to do."""
 
@@ -88,6 +115,10 @@ class HomeScreen(Screen):
         keep = options.highlighted
         options.clear_options()
         options.add_options(Option(lesson_prompt(s, l, statuses), id=l.id) for l in s.course.lessons)
+        if hunts := rules.drills(s.course):
+            options.add_option(Option(hunts_header(), id="hunts", disabled=True))
+            options.add_options(Option(hunt_prompt(s.course.lesson(e.lesson), e, rules.status(statuses, e)),
+                                       id=HUNT + e.id) for e in hunts)
         step, line = s.course_next(statuses)
         self._next = step
         what = Text(line)
@@ -104,20 +135,33 @@ class HomeScreen(Screen):
             keep = ids.index(last) if last in ids else ids.index(step.lesson.id) if step else 0
         options.highlighted = keep
 
+    def _entry(self, option_id: str | None) -> tuple[Lesson | None, Exercise | None]:
+        """The lesson an entry opens, and the bug hunt it opens it at (None for a lesson's entry)."""
+        course = self.app.session.course
+        if option_id and option_id.startswith(HUNT):
+            ex = course.exercise(option_id[len(HUNT):])
+            return (course.lesson(ex.lesson), ex) if ex else (None, None)
+        return course.lesson(option_id) if option_id else None, None
+
     def _highlighted(self) -> Lesson | None:
         options = self.query_one("#lessons", OptionList)
         if options.highlighted is None:
             return None
-        return self.app.session.course.lessons[options.highlighted]
+        return self._entry(options.get_option_at_index(options.highlighted).id)[0]
+
+    def _open(self, option_id: str | None) -> None:
+        lesson, ex = self._entry(option_id)
+        if lesson is not None:  # a bug hunt opens its lesson at it, as the exercise list would
+            self.post_message(LessonRequested(lesson, ex.name if ex else None))
 
     @on(OptionList.OptionSelected, "#lessons")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.post_message(LessonRequested(self.app.session.course.lesson(event.option_id)))
+        self._open(event.option_id)
 
     def action_open(self) -> None:
-        lesson = self._highlighted()
-        if lesson is not None:
-            self.post_message(LessonRequested(lesson))
+        options = self.query_one("#lessons", OptionList)
+        if options.highlighted is not None:
+            self._open(options.get_option_at_index(options.highlighted).id)
 
     def action_continue(self) -> None:
         if self._next is None:
@@ -130,6 +174,11 @@ class HomeScreen(Screen):
             self.post_message(LessonRequested(step.lesson, step.exercise.name))
 
     def action_train(self) -> None:
+        options = self.query_one("#lessons", OptionList)
+        if options.highlighted is not None:  # a bug hunt's entry opens its run
+            lesson, ex = self._entry(options.get_option_at_index(options.highlighted).id)
+            if ex is not None and (run := rules.drill_run(lesson, ex)):
+                return self.post_message(TrainViewRequested(lesson, run.name))
         lesson = self._highlighted()
         if lesson is None:
             return

@@ -156,6 +156,9 @@ class LessonScreen(Screen):
 
         if not path.is_file():
             return f"{exercise.file} is not there. x restores the stub (any version of yours is kept in backups)."
+        if is_pristine(self.app.session.workspace, exercise) and exercise.drill:  # a script, not a stub
+            return ("A bug hunt: this script has a classic mistake in it. Run it (t), read the curve, then "
+                    "fix it in your editor (e) and save: it is checked on every save.")
         if is_pristine(self.app.session.workspace, exercise):
             return "Not started: this is the stub. Write it in your editor (e) and save: it is checked on every save."
         last = self.app.session.progress.attempts(exercise.id, 1)
@@ -294,7 +297,8 @@ class LessonScreen(Screen):
     def action_train(self) -> None:
         if not self.lesson.runs:
             return self.notify("This lesson has no training run yet.", severity="warning")
-        self.post_message(TrainViewRequested(self.lesson))
+        run = rules.drill_run(self.lesson, self.exercise) if self.exercise and self.exercise.drill else None
+        self.post_message(TrainViewRequested(self.lesson, run.name if run else None))  # a bug hunt: its run
 
     def action_edit(self) -> None:
         from tutor.app.editor import edit

@@ -23,7 +23,7 @@ from tutor.app.widgets.loss_plot import LossPlot
 from tutor.app.widgets.panels import PanelsView
 from tutor.app.screens.kept import open_kept
 from tutor.app.widgets.run_controls import RunControls
-from tutor.app.widgets.run_history import RunHistory
+from tutor.app.widgets.run_history import RunHistory, earlier_label
 from tutor.course.model import Lesson
 from tutor.training.kept import has_hook
 
@@ -54,9 +54,11 @@ class TrainScreen(Screen):
     AUTO_FOCUS = "#start"
     BINDINGS = keys.TRAIN
 
-    def __init__(self, lesson: Lesson):
+    def __init__(self, lesson: Lesson, run_name: str | None = None):
         super().__init__()
         self.lesson = lesson
+        self._first_run = run_name
+        """The run picked on opening (a bug hunt's), unless one of the lesson's is live."""
         self.live: LiveRun | None = None
         self._drawn = -1
         self._controls_state: tuple | None = None
@@ -65,10 +67,14 @@ class TrainScreen(Screen):
         self._inspectable = has_hook(lesson)
         self._ended: LiveRun | None = None
         """The ended run whose row the past-runs table shows already."""
+        self._earlier: tuple[tuple, tuple[str, dict] | None] = ((), None)
+        """(run name, compared run id), and the (label, curve) drawn beside the live run for it."""
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield RunControls(self.lesson.runs, id="controls")
+        live = self.app.live
+        busy = live is not None and live.lesson.id == self.lesson.id  # then the live run is shown
+        yield RunControls(self.lesson.runs, None if busy else self._first_run, id="controls")
         yield Static(id="run-info")
         yield Static(id="status")
         with Horizontal(id="train-body"):
@@ -106,6 +112,7 @@ class TrainScreen(Screen):
         if live is None or live.lesson.id != self.lesson.id:
             return
         self.live = live
+        self._show_history()  # compared with the run before this one, marked in the table
         self._redraw(force=True)
         if self.is_current:
             self.query_one("#pause", Button).focus()
@@ -146,7 +153,7 @@ class TrainScreen(Screen):
         hlines += [(f"lecture {k.replace('_loss', '')}", float(v)) for k, v in run.lecture.items()
                    if k in ("train_loss", "val_loss", "loss") and isinstance(v, (int, float))]
         plot.set_data(live.series if live else {}, hlines, (live.latest.get("total") or live.steps) if live else None,
-                      run.plot)
+                      run.plot, self._compared(run))
         view = self.query_one("#panels", PanelsView)
         boxed = {t: p for t, p in panels.items() if not (isinstance(p, dict) and p.get("kind") == "hline")}
         view.display = bool(boxed)
@@ -227,8 +234,24 @@ class TrainScreen(Screen):
         return table
 
     def _show_history(self) -> None:
-        self.query_one("#history", RunHistory).show(self.app.session.progress.runs(self.lesson.id))
+        run = self.live.run if self.live else self.query_one(RunControls).run()
+        self.query_one("#history", RunHistory).show(self.app.session.progress.runs(self.lesson.id), run.name,
+                                                    self._since())
         self.refresh_bindings()  # m shows once a model is kept
+
+    def _since(self) -> float | None:
+        """When the run on screen started: the records from then on are its own, not earlier runs."""
+        return getattr(self.live, "started_at", None) if self.live else None
+
+    def _compared(self, run) -> tuple[str, dict] | None:
+        """(label, kept curve) of the earlier run drawn beside `run`, read once per choice."""
+        record = self.query_one("#history", RunHistory).compared_for(run.name, self._since())
+        key = (run.name, record.get("id") if record else None)
+        if key != self._earlier[0]:
+            progress = self.app.session.progress
+            self._earlier = (key, (earlier_label(progress, self.lesson, record, run.name),
+                                   progress.curve(record["id"])) if record else None)
+        return self._earlier[1]
 
     # -- actions ------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -239,9 +262,16 @@ class TrainScreen(Screen):
             return active or None
         if action == "fetch":
             return bool(self._data_name()) or None
+        if action == "compare":  # hidden until some past run kept its curve
+            return any(r.get("has_curve") for r in self.query_one("#history", RunHistory).runs)
         if action == "inspect":  # hidden until there is a kept model: the footer is full at 120 columns
             return self._inspectable and self.query_one("#history", RunHistory).any_kept
         return True
+
+    def action_compare(self) -> None:
+        run = self.live.run if self.live else self.query_one(RunControls).run()
+        self.notify(self.query_one("#history", RunHistory).toggle_compare(run.name, self._since()), timeout=4)
+        self._redraw(force=True)
 
     def action_inspect(self) -> None:
         open_kept(self, self.lesson, self.query_one("#history", RunHistory).selected())
@@ -280,6 +310,7 @@ class TrainScreen(Screen):
     def _run_picked(self) -> None:
         if not (self.live and self.live.active):
             self.live = None
+            self._show_history()  # the earlier run compared is the picked run's
         self._redraw(force=True)
 
     @on(Input.Submitted, "#steps, #options")

@@ -43,6 +43,8 @@ class Series:
     """Dots only, no connecting lines (a scatter)."""
     faint: bool = False
     """Drawn in the guide colour and left out of the legend (the raw curve under its running mean)."""
+    dim: bool = False
+    """Drawn in the guide colour, but named in the legend (an earlier run beside this one)."""
 
 
 @dataclass(frozen=True)
@@ -304,7 +306,7 @@ def _draw(fig, runs, bars, labels, guides, marks, lims, width, height, palette) 
     named: set[int] = set()
     for i, (xs, ys), dots in runs:
         s = fig.series[i]
-        px = guide if s.faint else colors[i % len(colors)]
+        px = guide if s.faint or s.dim else colors[i % len(colors)]
         sig = f.signal(xs, ys, marker=plt.marker("braille", px))
         if not (s.points or dots):
             sig.lines()
@@ -348,7 +350,8 @@ def _draw(fig, runs, bars, labels, guides, marks, lims, width, height, palette) 
 def _legend(fig: Figure, runs, bars, guides, marks, palette: Palette) -> list[tuple[str, str, str]]:
     """(name, colour, symbol) for each labelled thing, as plotext's legend would list it."""
     drawn_series = sorted({i for i, _, _ in runs if not fig.series[i].faint})
-    out = [(printable(fig.series[i].name)[:40], palette.series[i % len(palette.series)], "━") for i in drawn_series]
+    out = [(printable(fig.series[i].name)[:40], palette.guide if fig.series[i].dim else palette.series[i % len(palette.series)],
+            "━") for i in drawn_series]
     out += [(printable(name)[:40], palette.series[(len(fig.series) + k) % len(palette.series)], "━")
             for k, (_, _, name) in enumerate(bars)]
     out += [(printable(label)[:40], palette.guide, "┈") for _, label in (*guides, *marks) if label]

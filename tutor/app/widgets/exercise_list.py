@@ -1,4 +1,5 @@
-"""Provides `ExerciseList`: a lesson's exercises with their state (· not started, ✗ failing, ✓ passed)."""
+"""Provides `ExerciseList`: a lesson's exercises with their state (· not started, ✗ failing, ✓ passed);
+a challenge is marked ★, a bug hunt (drill) "bug hunt", in dim."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ def prompt(number: int, exercise: Exercise, status: str, stale: bool = False) ->
     """The exercise's line, its mark in a gutter so that a wrapped title keeps its indent; a pass
     whose latest version fails keeps its ✓, in yellow, with a `!`."""
     mark = (rules.mark(status) + "!", "bold yellow") if stale else (rules.mark(status) + " ", STYLES[status])
-    title = Text(f"{number}. {exercise.title}")
+    title = Text(f"{number}. {rules.symptom(exercise) if exercise.drill else exercise.title}")
+    if exercise.drill:
+        title.append(f" {rules.DRILL}", style="dim")
     if exercise.challenge:
         title.append(" ★", style="yellow")
     grid = Table.grid(padding=0)

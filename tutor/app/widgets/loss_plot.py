@@ -3,7 +3,8 @@
 What it shows follows the run's `plot` table (`tutor.course.model.Plot`): which metrics, log or
 linear y at first (`l` toggles), a running mean over the last N steps, the x axis's name. A metric
 sent every few hundred steps (a val_loss) is its own series; reference lines (the lecture's figure,
-a lesson's `hline` panel) are guides in the legend.
+a lesson's `hline` panel) are guides in the legend. An earlier run's kept curve (`tutor.training.curve`)
+is drawn beside the live one, dimmer, named by when it ran and what it was.
 """
 
 from __future__ import annotations
@@ -14,19 +15,7 @@ from textual.reactive import reactive
 
 from tutor.app.widgets.chart import Chart, Figure, Series, tick_label
 from tutor.course.model import Plot
-
-MAX_SERIES = 6
-
-
-def plotted(series: dict[str, list], plot: Plot | None = None) -> list[str]:
-    """The metrics shown: the run's `plot.metrics` that have points, else those named like a loss,
-    else the first few."""
-    if plot is not None and plot.metrics:
-        named = [n for n in plot.metrics if n in series]
-        if named:
-            return named[:MAX_SERIES]
-    names = [n for n in series if "loss" in n]
-    return (names or list(series))[:MAX_SERIES]
+from tutor.training.curve import MAX_SERIES, plotted  # noqa: F401 - one rule for what is drawn and kept
 
 
 def thin(points: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -91,10 +80,20 @@ def _dense(points: list[tuple[int, float]], window: int) -> bool:
     return (points[-1][0] - points[0][0]) / (len(points) - 1) <= window / 4
 
 
+def earlier_series(label: str, curve: dict[str, list[tuple[int, float]]], plot: Plot | None,
+                   shown: list[str]) -> list[Series]:
+    """An earlier run's kept curve as dim series, named `label` (with the metric where it kept several)."""
+    names = [n for n in plotted(curve, plot) if not shown or n in shown] or plotted(curve, plot)
+    return [Series(label if len(names) == 1 else f"{label}: {n}", [s for s, _ in curve[n]], [v for _, v in curve[n]],
+                   dim=True) for n in names]
+
+
 def loss_figure(series: dict[str, list[tuple[int, float]]], plot: Plot | None = None, *,
-                hlines: list[tuple[str, float]] = (), total: int | None = None, log: bool = False) -> Figure:
+                hlines: list[tuple[str, float]] = (), total: int | None = None, log: bool = False,
+                earlier: tuple[str, dict] | None = None) -> Figure:
     """The loss plot as a `Figure`: each shown metric (its last value in the legend), its running
-    mean where the run asks for one, the guides, x from the first step to the run's last."""
+    mean where the run asks for one, the guides, x from the first step to the run's last; then
+    `earlier` (label, kept curve), dim, last so that the live series keep their colours."""
     plot = plot or Plot()
     lines: list[Series] = []
     for name in plotted(series, plot):
@@ -107,6 +106,8 @@ def loss_figure(series: dict[str, list[tuple[int, float]]], plot: Plot | None = 
             lines.append(Series(f"{name} (mean of {plot.running_mean:,}){last}", mx, my))
         else:
             lines.append(Series(f"{name}{last}", xs, ys))
+    if earlier is not None and earlier[1]:
+        lines += earlier_series(earlier[0], earlier[1], plot, plotted(series, plot) if series else [])
     steps = [s for line in lines for s in line.x[:1]]
     xlim = (min(steps), max(total or 0, max(line.x[-1] for line in lines if line.x))) if steps else None
     return Figure(series=tuple(lines), guides=tuple((v, f"{label} {tick_label(v)}") for label, v in hlines),
@@ -123,12 +124,15 @@ class LossPlot(Chart):
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
-        self._args: tuple = ({}, (), None, None)
+        self._args: tuple = ({}, (), None, None, None)
         self._version = 0
 
     def set_data(self, series: dict, hlines: list[tuple[str, float]] = (), total: int | None = None,
-                 plot: Plot | None = None) -> None:
-        self._args = (series, list(hlines), total, plot)
+                 plot: Plot | None = None, earlier: tuple[str, dict] | None = None) -> None:
+        """Args:
+            earlier: (label, curve) of the earlier run drawn beside this one, or None.
+        """
+        self._args = (series, list(hlines), total, plot, earlier)
         self._version += 1
         self._update()
 
@@ -140,6 +144,6 @@ class LossPlot(Chart):
         self._update()
 
     def _update(self) -> None:
-        series, hlines, total, plot = self._args
-        self.show(loss_figure(series, plot, hlines=hlines, total=total, log=self.log_scale),
+        series, hlines, total, plot, earlier = self._args
+        self.show(loss_figure(series, plot, hlines=hlines, total=total, log=self.log_scale, earlier=earlier),
                   (self._version, self.log_scale))

@@ -43,19 +43,21 @@ class RunControls(Vertical):
     RunControls Button { min-width: 10; margin-left: 1; }
     """
 
-    def __init__(self, runs: tuple[TrainRun, ...], **kw):
+    def __init__(self, runs: tuple[TrainRun, ...], first: str | None = None, **kw):
         super().__init__(**kw)
         self.runs = runs
+        self.first = next((r for r in runs if r.name == first), runs[0])
+        """The run picked at first (a bug hunt's, opened from it), else the lesson's first."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="picker"):
             yield Label("run")
-            yield Select([(r.title, r.name) for r in self.runs], value=self.runs[0].name, allow_blank=False,
+            yield Select([(r.title, r.name) for r in self.runs], value=self.first.name, allow_blank=False,
                          id="run", compact=True)
             yield Label("steps")
-            yield Input(str(self.runs[0].steps), placeholder="steps", type="integer", id="steps", compact=True)
+            yield Input(str(self.first.steps), placeholder="steps", type="integer", id="steps", compact=True)
             yield Label("options")
-            yield Input("", placeholder=self._placeholder(self.runs[0]), id="options", compact=True,
+            yield Input("", placeholder=self._placeholder(self.first), id="options", compact=True,
                         tooltip="options as KEY=VALUE pairs, e.g. lr=0.05")
         with Horizontal(id="buttons"):
             yield Button("Start", id="start", variant="success", compact=True)
