@@ -176,3 +176,26 @@ class TestBrokenBesideFixed:
                 assert screen.query_one("#plot").size.height >= 4
 
         asyncio.run(go())
+
+
+def test_a_finished_run_does_not_override_the_drill_asked_for(make_hunts):
+    """After a run of the lesson has finished, `t` on a drill still opens the drill's own run (a
+    finished run is history; only a run still going is shown in its place)."""
+    from tutor.app.screens.train import TrainScreen
+
+    async def go():
+        app = make_hunts()
+        async with app.run_test(size=(200, 60)) as pilot:
+            lesson = app.course.lessons[0]
+            app.open_training(lesson)
+            await pilot.pause(0.2)
+            first = _picked(app)
+            assert first != "hunt_fit"
+            await _run_to_end(pilot, app, 1)  # the lesson's first run, finished
+            app.pop_screen()
+            await pilot.pause(0.2)
+            app.open_training(lesson, "hunt_fit")  # what `t` on the drill asks for
+            assert await wait_for(pilot, lambda: isinstance(app.screen, TrainScreen))
+            assert await wait_for(pilot, lambda: _picked(app) == "hunt_fit"), _picked(app)
+
+    asyncio.run(go())

@@ -73,7 +73,8 @@ class TrainScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         live = self.app.live
-        busy = live is not None and live.lesson.id == self.lesson.id  # then the live run is shown
+        # A run still going is shown as it is; a finished one does not override the run asked for.
+        busy = live is not None and live.lesson.id == self.lesson.id and live.active
         yield RunControls(self.lesson.runs, None if busy else self._first_run, id="controls")
         yield Static(id="run-info")
         yield Static(id="status")
