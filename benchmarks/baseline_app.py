@@ -19,8 +19,8 @@ class OldPlot(BraillePlot):
     def use_plot(self, plot) -> None:
         self.log_scale = plot.log
 
-    def set_data(self, series, hlines=(), total=None, plot=None) -> None:
-        super().set_data(series, hlines, total)
+    def set_data(self, series, hlines=(), total=None, plot=None, earlier=None) -> None:
+        super().set_data(series, hlines, total)  # no earlier run's curve: the old plot had none
 
 
 train.LossPlot = OldPlot
