@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import sys
 import tempfile
@@ -44,7 +45,8 @@ async def shoot(out: Path) -> None:
     ws, _ = init(course, Path(tempfile.mkdtemp(prefix="zh-screens-")) / "zerohero")
     for ex in lesson.exercises:
         shutil.copyfile(lesson.path / ex.solution_file, ws.file(ex))
-    app = make_app(course, ws, watch=False)
+    data = os.environ.get("ZEROHERO_DATA")
+    app = make_app(course, ws, watch=False, data_dir=Path(data) if data else None)
     out.mkdir(parents=True, exist_ok=True)
     async with app.run_test(size=SIZE) as pilot:
         for ex in lesson.exercises:  # every exercise passes, so the run trains the learner's code
@@ -85,7 +87,43 @@ async def shoot(out: Path) -> None:
         await pilot.press("question_mark", "escape", "escape")
         await pilot.pause(0.5)
         app.save_screenshot("home.svg", str(out))
+        await follow_along(app, pilot, course, ws, out)
     shutil.rmtree(ws.root.parent, ignore_errors=True)
+
+
+FOLLOW = {  # cells of bigram's follow-along file, typed along with the lecture
+    "# %% 1. The data set\n": "# %% 1. The data set\nlen(words), words[:5]\n",
+    "N = torch.zeros((27, 27), dtype=torch.int32)\n": "N = torch.zeros((27, 27), dtype=torch.int32)\n"
+    "for w in words:\n    chs = ['.'] + list(w) + ['.']\n    for ch1, ch2 in zip(chs, chs[1:]):\n"
+    "        N[stoi[ch1], stoi[ch2]] += 1\n",
+}
+
+
+async def follow_along(app, pilot, course, ws, out: Path) -> None:
+    """Bigram's follow-along tab: the data set and the counting cells run in the jailed kernel,
+    the count matrix drawn by show(N)."""
+    from tutor.app.screens.lesson import LessonScreen
+    from tutor.app.widgets.follow_view import FollowPane
+
+    lesson = course.lesson("bigram")
+    path = ws.root / "exercises" / "bigram" / "follow_along.py"
+    text = path.read_text()
+    for old, new in FOLLOW.items():
+        text = text.replace(old, new, 1)
+    path.write_text(text)
+    app.open_lesson(lesson)
+    await until(pilot, lambda: isinstance(app.screen, LessonScreen))
+    await pilot.press("3")
+    await until(pilot, lambda: app.screen.query(FollowPane))
+    pane = app.screen.query_one(FollowPane)
+    pane.reload()
+    counting = next(i for i, c in enumerate(pane.book.cells) if "Counting" in c.cell.title)
+    pane.move(counting - pane.current)
+    pane.action_run(through=True)
+    await pilot.pause(1.0)
+    await until(pilot, lambda: not pane.book.busy, timeout=300)
+    await pilot.pause(1.0)
+    app.save_screenshot("follow.svg", str(out))
 
 
 def main() -> int:
