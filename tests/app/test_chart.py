@@ -128,6 +128,7 @@ def test_the_loss_figure_follows_the_runs_plot_table():
     assert fig.guides == ((2.0, "lecture 2"),)
     _, mean = running_mean(series["train_loss"], 10)
     assert mean[-1] == pytest.approx(1.5)
+    assert names[1] == "train_loss (mean of 10) 1.5", "the legend gives the mean's latest value, not the raw point's (1)"
     _, geo = running_mean([(1, 1.0), (2, 100.0)], 10, log=True)
     assert geo[-1] == pytest.approx(10.0), "on a log axis: the mean of log10 values"
     text = render(fig, 100, 24).plain

@@ -103,7 +103,8 @@ def loss_figure(series: dict[str, list[tuple[int, float]]], plot: Plot | None = 
         if plot.running_mean > 1 and len(points) > 1 and _dense(points, plot.running_mean):
             lines.append(Series(name, xs, ys, faint=True))
             mx, my = running_mean(points, plot.running_mean, log)
-            lines.append(Series(f"{name} (mean of {plot.running_mean:,}){last}", mx, my))
+            mean = f" {tick_label(my[-1])}" if my else ""  # the mean's own latest value, not the raw one
+            lines.append(Series(f"{name} (mean of {plot.running_mean:,}){mean}", mx, my))
         else:
             lines.append(Series(f"{name}{last}", xs, ys))
     if earlier is not None and earlier[1]:
