@@ -92,7 +92,7 @@ class RunContext:
 
     def load(self, name: str) -> ModuleType:
         """The module for exercise `name`: the learner's file once it passed, else the reference."""
-        learner = None if self.workspace is None else self.workspace / "exercises" / self.lesson_dir.name / f"{name}.py"
+        learner = self._workspace_file(name)
         if not self.force_reference and name in self.learner_passed and learner and learner.is_file():
             self.used[name] = "learner"
             return _import(learner, name)
@@ -103,11 +103,14 @@ class RunContext:
         """The learner's file for exercise `name` as it is now, passing or not: a bug hunt's run
         trains the broken script the learner is fixing (the pristine copy when there is no
         workspace). It is learner code either way, and this runs in the training child."""
-        learner = None if self.workspace is None else self.workspace / "exercises" / self.lesson_dir.name / f"{name}.py"
+        learner = self._workspace_file(name)
         if learner is None or not learner.is_file():
             learner = self.lesson_dir.parent.parent / "exercises" / self.lesson_dir.name / f"{name}.py"
         self.used[name] = "learner"
         return _import(learner, name)
+
+    def _workspace_file(self, name: str) -> Path | None:
+        return None if self.workspace is None else self.workspace / "exercises" / self.lesson_dir.name / f"{name}.py"
 
     @property
     def implementation(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -284,7 +284,9 @@ class FollowBook:
             elif what == "crash":
                 if state is not None:
                     state.mark = "error"
-                    state.outputs.append(_Out("error", printable(data)))
+                    from tutor.follow.kernel import Output  # loaded by now: the kernel ran
+
+                    state.outputs.append(Output("error", printable(data)))
                 self.status = f"the kernel failed: {printable(data)}"
             elif state is None:
                 continue  # a cell that went with a re-read while it ran
@@ -313,7 +315,7 @@ class FollowBook:
             self.status = f"kernel restarted: {printable(out.text)}"
         elif out.kind in ("stdout", "stderr") and state.outputs and state.outputs[-1].kind == out.kind:
             last = state.outputs[-1]
-            state.outputs[-1] = _Out(out.kind, last.text + out.text)  # one block per stream, as printed
+            state.outputs[-1] = replace(last, text=last.text + out.text)  # one block per stream, as printed
         else:
             state.outputs.append(out)
 
@@ -323,12 +325,3 @@ class FollowBook:
             s.mark, s.ran_source = "never", None
             s.old = bool(s.outputs)
 
-
-@dataclass(frozen=True)
-class _Out:
-    """An output the tab makes itself (joined text, a failure of the kernel): `Output`'s fields."""
-
-    kind: str
-    text: str = ""
-    panel: dict | None = None
-    elapsed_s: float = 0.0
